@@ -1,0 +1,41 @@
+import type { IssueLog } from '../../core/issues.js';
+import type { Batch } from '../../core/types.js';
+import type { Input } from '../source.js';
+
+export type Encoding = 'utf-8' | 'utf-16' | 'utf-16le' | 'utf-16be' | 'latin1' | 'windows-1252';
+
+export interface ReaderOptions {
+  /** null: sniff among , ; TAB | */
+  delimiter: string | null;
+  header: boolean;
+  /** null: UTF-8, or UTF-16 when a BOM says so. */
+  encoding: Encoding | null;
+  /** Records per batch. */
+  batchSize: number;
+  /** Largest field in bytes before the input is rejected (exit 3). */
+  maxFieldBytes: number;
+  /** Most columns before the input is rejected (exit 3). */
+  maxColumns: number;
+}
+
+export const DEFAULT_READER_OPTIONS: ReaderOptions = {
+  delimiter: null,
+  header: true,
+  encoding: null,
+  batchSize: 16384,
+  maxFieldBytes: 64 * 1024 * 1024,
+  maxColumns: 100_000,
+};
+
+/**
+ * A reader turns an Input into batches. Problems that do not stop reading (ragged rows, invalid lines,
+ * blank lines, duplicate header names, invalid UTF-8) go to `issues` with line numbers; problems that
+ * make the input unreadable throw InputError (exit 3). `meta` receives details for the report
+ * (delimiter, encoding, header, Parquet metadata...).
+ */
+export type Reader = (
+  input: Input,
+  opts: ReaderOptions,
+  issues: IssueLog,
+  meta: Record<string, unknown>,
+) => AsyncGenerator<Batch, void, undefined>;

@@ -1,0 +1,200 @@
+/**
+ * Opening an input: a file path or `-` (stdin), gzip detected by magic bytes, the format sniffed
+ * from content when the extension is missing or wrong, and the SHA-256 of the bytes as stored
+ * computed while streaming.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, promises as fsp } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, extname, join } from 'node:path';
+import { createGunzip } from 'node:zlib';
+import { pipeline } from 'node:stream/promises';
+import { InputError } from '../errors.js';
+
+export type Format = 'csv' | 'tsv' | 'jsonl' | 'parquet';
+
+export const READ_CHUNK = 1 << 20; // 1 MiB reads double stream throughput over the 64 KiB default
+
+export interface Input {
+  /** As given by the user (`-` for stdin). */
+  path: string;
+  /** A real file path on disk (stdin is spooled to a temporary file only when a second pass or random access is needed). */
+  file: string | null;
+  /** Size on disk (compressed size for gzip), or null for an unspooled stream. */
+  bytes: number | null;
+  gzip: boolean;
+  format: Format;
+  /** Decompressed byte stream; each call starts from the beginning (stdin: only once unless spooled). */
+  stream(): AsyncIterable<Buffer>;
+  /** SHA-256 of the stored bytes, available after one full stream() has been consumed. */
+  sha256(): string | null;
+  /** Remove temporaries. */
+  close(): Promise<void>;
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+const PARQUET_MAGIC = 'PAR1';
+const PARQUET_ENCRYPTED_MAGIC = 'PARE';
+
+export function formatFromExtension(path: string): Format | null {
+  let name = path.toLowerCase();
+  if (name.endsWith('.gz')) name = name.slice(0, -3);
+  const ext = extname(name);
+  switch (ext) {
+    case '.csv':
+    case '.txt':
+      return 'csv';
+    case '.tsv':
+    case '.tab':
+      return 'tsv';
+    case '.jsonl':
+    case '.ndjson':
+    case '.json':
+      return 'jsonl';
+    case '.parquet':
+    case '.pq':
+      return 'parquet';
+    default:
+      return null;
+  }
+}
+
+/** Guess the format from the first decompressed bytes. */
+export function sniffFormat(head: Buffer, fallback: Format | null): Format {
+  if (head.length >= 4) {
+    const magic = head.subarray(0, 4).toString('latin1');
+    if (magic === PARQUET_MAGIC || magic === PARQUET_ENCRYPTED_MAGIC) return 'parquet';
+  }
+  // skip BOM and whitespace
+  let i = 0;
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) i = 3;
+  while (i < head.length && (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)) i++;
+  if (head[i] === 0x7b /* { */) {
+    // A line starting with { is JSON Lines unless the extension says CSV and the first line has a delimiter outside braces.
+    if (fallback === 'csv' || fallback === 'tsv') {
+      const line = head.subarray(i, head.indexOf(0x0a, i) === -1 ? head.length : head.indexOf(0x0a, i)).toString('utf8').trim();
+      if (!line.endsWith('}')) return fallback;
+    }
+    return 'jsonl';
+  }
+  if (fallback === 'parquet') return 'csv'; // named .parquet but no magic: let the text readers decide; parquet reader would fail
+  if (fallback) return fallback;
+  // tab-heavy first line -> tsv
+  const firstLine = head.subarray(0, Math.min(head.length, 65536)).toString('latin1').split(/\r\n|\n|\r/)[0] ?? '';
+  const tabs = firstLine.split('\t').length - 1;
+  const commas = firstLine.split(',').length - 1;
+  return tabs > commas ? 'tsv' : 'csv';
+}
+
+async function readHead(file: string, n: number): Promise<Buffer> {
+  const fh = await fsp.open(file, 'r');
+  try {
+    const buf = Buffer.alloc(n);
+    const { bytesRead } = await fh.read(buf, 0, n, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+async function gunzipHead(file: string, n: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const gunzip = createGunzip();
+  const src = createReadStream(file, { highWaterMark: 64 * 1024 });
+  src.pipe(gunzip);
+  try {
+    for await (const c of gunzip) {
+      chunks.push(c as Buffer);
+      total += (c as Buffer).length;
+      if (total >= n) break;
+    }
+  } catch {
+    // a corrupt gzip is reported when the data is read
+  } finally {
+    src.destroy();
+    gunzip.destroy();
+  }
+  return Buffer.concat(chunks).subarray(0, n);
+}
+
+/** Spool stdin to a temporary file (needed for sniffing Parquet, second passes and sha256 of what was read). */
+export async function spoolStdin(): Promise<string> {
+  const dir = await fsp.mkdtemp(join(tmpdir(), 'dq-stdin-'));
+  const file = join(dir, 'stdin');
+  await pipeline(process.stdin, createWriteStream(file));
+  return file;
+}
+
+export async function openInput(path: string, opts: { format?: Format | null } = {}): Promise<Input> {
+  let file = path;
+  let temp: string | null = null;
+  if (path === '-') {
+    temp = await spoolStdin();
+    file = temp;
+  }
+  let stat;
+  try {
+    stat = await fsp.stat(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(path, code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot open (${code ?? String(e)})`);
+  }
+  if (stat.isDirectory()) throw new InputError(path, 'is a folder; give the files inside it (or a glob) instead');
+  let head: Buffer;
+  try {
+    head = await readHead(file, 4);
+  } catch (e) {
+    throw new InputError(path, `cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  const gzip = head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
+  const content = gzip ? await gunzipHead(file, 64 * 1024) : await readHead(file, 64 * 1024);
+  const fromExt = path === '-' ? null : formatFromExtension(path);
+  const format = opts.format ?? sniffFormat(content, fromExt);
+  let digest: string | null = null;
+  const bytes = stat.size;
+
+  const input: Input = {
+    path,
+    file,
+    bytes,
+    gzip,
+    format,
+    sha256: () => digest,
+    async *stream() {
+      const hash = createHash('sha256');
+      const raw = createReadStream(file, { highWaterMark: READ_CHUNK });
+      let src: AsyncIterable<Buffer> = raw;
+      if (gzip) {
+        raw.on('data', (c) => hash.update(c as Buffer));
+        const gunzip = createGunzip({ chunkSize: 256 * 1024 });
+        raw.on('error', (e) => gunzip.destroy(e));
+        raw.pipe(gunzip);
+        src = gunzip;
+      }
+      try {
+        for await (const chunk of src) {
+          if (!gzip) hash.update(chunk as Buffer);
+          yield chunk as Buffer;
+        }
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        if (gzip && (err.code === 'Z_DATA_ERROR' || err.code === 'Z_BUF_ERROR' || /unexpected end|incorrect header|invalid/i.test(err.message))) {
+          throw new InputError(path, `corrupt or truncated gzip data (${err.message}); re-download or re-compress the file`);
+        }
+        throw new InputError(path, `read failed (${err.code ?? err.message})`);
+      } finally {
+        raw.destroy();
+      }
+      digest = hash.digest('hex');
+    },
+    async close() {
+      if (temp) await fsp.rm(join(temp, '..'), { recursive: true, force: true }).catch(() => {});
+    },
+  };
+  return input;
+}
+
+export function displayName(path: string): string {
+  return path === '-' ? 'stdin' : basename(path);
+}
