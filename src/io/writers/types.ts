@@ -1,0 +1,16 @@
+import type { Cell } from '../../core/types.js';
+
+/** A table writer. Output goes to a temporary file in the destination folder; `commit` renames it into place. */
+export interface TableWriter {
+  /** Write rows given column-major (data[c][i]); `columns` is fixed by the first call. */
+  write(columns: string[], data: Cell[][], length: number): Promise<void>;
+  /** Flush and atomically move the file into place. */
+  commit(): Promise<void>;
+  /** Remove the temporary file; the destination is left untouched. */
+  abort(): Promise<void>;
+}
+
+export interface WriterOptions {
+  /** Neutralise spreadsheet formulas in text cells (CSV only): prefix a `'` to text starting with = + - @ TAB CR that is not a number. */
+  safeFormulas?: boolean;
+}
