@@ -23,15 +23,16 @@ export interface Batch {
 }
 
 /** How a cell parsed. Stored per cell in a Uint8Array. */
-export const enum Kind {
-  MISSING = 0,
-  INT = 1,
-  FLOAT = 2,
-  BOOL = 3,
-  DATE = 4,
-  DATETIME = 5,
-  TEXT = 6,
-}
+export const Kind = {
+  MISSING: 0,
+  INT: 1,
+  FLOAT: 2,
+  BOOL: 3,
+  DATE: 4,
+  DATETIME: 5,
+  TEXT: 6,
+} as const;
+export type Kind = (typeof Kind)[keyof typeof Kind];
 
 export type ColumnType = 'integer' | 'float' | 'boolean' | 'date' | 'datetime' | 'string' | 'categorical' | 'empty';
 

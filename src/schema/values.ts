@@ -1,0 +1,454 @@
+/**
+ * Parsing cells into kinds and numbers: the one place that decides what a value is.
+ *
+ * Rules (documented in the README, "Values"):
+ * - Missing: null, the empty string, whitespace-only text, and the NA tokens (default list below).
+ * - Numbers: optional sign, digits with an optional fraction, optional exponent, surrounding spaces allowed
+ *   (`12`, `-3.5`, `.5`, `1e6`, ` 7 `), plus `inf`/`-inf`/`Infinity`. Integer codes with a leading zero
+ *   (`0150`) are text. With `--decimal ,` the comma is the decimal mark and `.` may group thousands
+ *   (`1.234,50`). Thousands separators are otherwise not numbers (the consistency checker reports them).
+ * - Booleans: true/false/yes/no in any case.
+ * - Dates: `YYYY-MM-DD`, `YYYY/MM/DD`, `D/M/YYYY` or `M/D/YYYY` (order decided per column), `DD.MM.YYYY`,
+ *   `Mar 15 2024`, `Mar 15, 2024`, `15 Mar 2024`, `15-Mar-2024`. Datetimes: ISO 8601 with `T` or space,
+ *   optional seconds, fraction and zone (`Z`, `+02:00`, `+0200`); also a date format above followed by a time.
+ *   Times without a zone are UTC. Impossible dates (2024-02-30) are text.
+ */
+import { Kind, type AuditOptions, type BatchView, type Batch, type Cell, type ColumnView } from '../core/types.js';
+
+export const DEFAULT_NA_VALUES = ['', 'NA', 'N/A', 'n/a', 'NaN', 'nan', 'null', 'NULL', 'None', '#N/A', '<NA>'];
+
+export interface ParseOptions {
+  naValues: Set<string>;
+  decimalComma: boolean;
+  /** true: ambiguous slash dates are day-first in `num`; false/null: month-first (the other reading goes to `alt`). */
+  dayFirst: boolean | null;
+}
+
+const MONTHS: Record<string, number> = {
+  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,
+  january: 1, february: 2, march: 3, april: 4, june: 6, july: 7, august: 8, september: 9, october: 10, november: 11, december: 12,
+};
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function validYmd(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1 || y < 1 || y > 9999) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const dim = m === 2 && leap ? 29 : DAYS_IN_MONTH[m - 1]!;
+  return d <= dim;
+}
+
+function isWs(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12 || c === 0xa0;
+}
+
+export function isBlank(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (!isWs(s.charCodeAt(i)) && s.charCodeAt(i) !== 0xfeff) return false;
+  return true;
+}
+
+/** Result slots for parseNumber, to avoid allocation. */
+let numOut = 0;
+let numIsInt = false;
+
+/**
+ * Parse a decimal number. Returns false when `s` is not a number (or is a leading-zero code).
+ * On success the value is in `numOut` and `numIsInt` says whether it was written as an integer.
+ */
+function parseNumber(s: string, decimalComma: boolean): boolean {
+  let i = 0;
+  let n = s.length;
+  while (i < n && isWs(s.charCodeAt(i))) i++;
+  while (n > i && isWs(s.charCodeAt(n - 1))) n--;
+  if (i >= n) return false;
+  const start = i;
+  let c = s.charCodeAt(i);
+  if (c === 43 /* + */ || c === 45 /* - */) {
+    i++;
+    if (i >= n) return false;
+    c = s.charCodeAt(i);
+  }
+  const signEnd = i;
+  // inf / infinity
+  if (c === 105 || c === 73) {
+    const rest = s.slice(i, n).toLowerCase();
+    if (rest === 'inf' || rest === 'infinity') {
+      numOut = s.charCodeAt(start) === 45 ? -Infinity : Infinity;
+      numIsInt = false;
+      return true;
+    }
+    return false;
+  }
+  const dec = decimalComma ? 44 : 46; // , or .
+  const grp = decimalComma ? 46 : -1; // thousands dots allowed with decimal comma
+  let digits = 0;
+  let intDigits = 0;
+  let acc = 0;
+  let sawDec = false;
+  let sawExp = false;
+  let sawGroup = false;
+  let lastGroupAt = -1;
+  for (; i < n; i++) {
+    c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      digits++;
+      if (!sawDec) {
+        intDigits++;
+        acc = acc * 10 + (c - 48);
+      }
+      continue;
+    }
+    if (c === dec && !sawDec) {
+      if (sawGroup && i - lastGroupAt !== 4) return false;
+      sawDec = true;
+      continue;
+    }
+    if (c === grp && !sawDec) {
+      // 1.234.567,5: groups of exactly three digits
+      if (intDigits === 0 || (sawGroup ? i - lastGroupAt !== 4 : intDigits > 3)) return false;
+      sawGroup = true;
+      lastGroupAt = i;
+      continue;
+    }
+    if ((c === 101 || c === 69) && digits > 0) {
+      sawExp = true;
+      i++;
+      if (i < n && (s.charCodeAt(i) === 43 || s.charCodeAt(i) === 45)) i++;
+      if (i >= n) return false;
+      for (; i < n; i++) {
+        c = s.charCodeAt(i);
+        if (c < 48 || c > 57) return false;
+      }
+      break;
+    }
+    return false;
+  }
+  if (digits === 0) return false;
+  if (sawGroup && !sawDec && i - lastGroupAt !== 4) return false;
+  // leading-zero codes (0150) are text; 0, 0.5, -0 are numbers
+  if (intDigits > 1 && s.charCodeAt(signEnd) === 48 && !sawDec && !sawExp) return false;
+  if (!sawDec && !sawExp && !sawGroup && intDigits <= 15) {
+    numOut = s.charCodeAt(start) === 45 ? -acc : acc;
+    numIsInt = true;
+    return true;
+  }
+  let text = s.slice(start, n);
+  if (sawGroup) text = text.split('.').join('');
+  if (decimalComma && sawDec) text = text.replace(',', '.');
+  const v = Number(text);
+  if (Number.isNaN(v)) return false;
+  numOut = v;
+  numIsInt = !sawDec && !sawExp;
+  return true;
+}
+
+export function toNumber(s: string, decimalComma = false): number | null {
+  return parseNumber(s, decimalComma) ? numOut : null;
+}
+
+/** Result slots for parseDate. */
+let dateOut = 0;
+let dateAlt = NaN;
+let dateHasTime = false;
+/** 1: can only be day-first, 2: can only be month-first, 0: not a slash date or unambiguous anyway. */
+let dateEvidence = 0;
+
+function d2(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  if (a < 0 || a > 9 || b < 0 || b > 9) return -1;
+  return a * 10 + b;
+}
+
+/** Parse `HH:MM[:SS[.fff]][zone]` starting at i; returns ms offset of the day (UTC-adjusted) or NaN. */
+function parseTime(s: string, i: number, n: number): number {
+  const hh = d2(s, i);
+  if (hh < 0 || hh > 24 || s.charCodeAt(i + 2) !== 58) return NaN;
+  const mm = d2(s, i + 3);
+  if (mm < 0 || mm > 59) return NaN;
+  i += 5;
+  let ss = 0;
+  let frac = 0;
+  if (i < n && s.charCodeAt(i) === 58) {
+    ss = d2(s, i + 1);
+    if (ss < 0 || ss > 60) return NaN;
+    i += 3;
+    if (i < n && (s.charCodeAt(i) === 46 || s.charCodeAt(i) === 44)) {
+      i++;
+      let scale = 100;
+      const f0 = i;
+      while (i < n) {
+        const c = s.charCodeAt(i);
+        if (c < 48 || c > 57) break;
+        frac += (c - 48) * scale;
+        scale /= 10;
+        i++;
+      }
+      if (i === f0) return NaN;
+    }
+  }
+  let ms = ((hh * 60 + mm) * 60 + ss) * 1000 + frac;
+  // optional space before zone
+  if (i < n && s.charCodeAt(i) === 32 && i + 1 < n && (s.charCodeAt(i + 1) === 43 || s.charCodeAt(i + 1) === 45 || s.charCodeAt(i + 1) === 90)) i++;
+  if (i < n) {
+    const c = s.charCodeAt(i);
+    if (c === 90 || c === 122) {
+      i++;
+    } else if (c === 43 || c === 45) {
+      const zh = d2(s, i + 1);
+      if (zh < 0 || zh > 14) return NaN;
+      let j = i + 3;
+      let zm = 0;
+      if (j < n && s.charCodeAt(j) === 58) j++;
+      if (j < n) {
+        zm = d2(s, j);
+        if (zm < 0 || zm > 59) return NaN;
+        j += 2;
+      }
+      const off = (zh * 60 + zm) * 60000;
+      ms += c === 43 ? -off : off;
+      i = j;
+    } else {
+      // AM/PM
+      const rest = s.slice(i, n).trim().toLowerCase();
+      if ((rest === 'am' || rest === 'pm') && hh >= 1 && hh <= 12) {
+        ms += (rest === 'pm' ? (hh === 12 ? 0 : 12) : hh === 12 ? -12 : 0) * 3600000;
+        return ms;
+      }
+      return NaN;
+    }
+  }
+  return i === n ? ms : NaN;
+}
+
+function readInt(s: string, i: number, n: number, maxLen: number): [number, number] {
+  let v = 0;
+  let j = i;
+  while (j < n && j - i < maxLen) {
+    const c = s.charCodeAt(j);
+    if (c < 48 || c > 57) break;
+    v = v * 10 + (c - 48);
+    j++;
+  }
+  return j === i ? [-1, i] : [v, j];
+}
+
+function finishDate(s: string, j: number, n: number, y: number, m: number, d: number): boolean {
+  if (!validYmd(y, m, d)) return false;
+  const base = Date.UTC(y, m - 1, d);
+  if (y < 100) return false;
+  if (j === n) {
+    dateOut = base;
+    dateHasTime = false;
+    return true;
+  }
+  const sep = s.charCodeAt(j);
+  if (sep !== 84 && sep !== 116 && sep !== 32) return false;
+  let k = j + 1;
+  while (k < n && s.charCodeAt(k) === 32) k++;
+  const t = parseTime(s, k, n);
+  if (Number.isNaN(t)) return false;
+  dateOut = base + t;
+  dateHasTime = true;
+  return true;
+}
+
+/** Parse a date or datetime. Results in dateOut/dateAlt/dateHasTime/dateEvidence. */
+function parseDate(raw: string, dayFirst: boolean | null): boolean {
+  let s = raw;
+  let i = 0;
+  let n = s.length;
+  while (i < n && isWs(s.charCodeAt(i))) i++;
+  while (n > i && isWs(s.charCodeAt(n - 1))) n--;
+  if (n - i < 6 || n - i > 40) return false;
+  if (i > 0 || n < s.length) {
+    s = s.slice(i, n);
+    i = 0;
+    n = s.length;
+  }
+  dateAlt = NaN;
+  dateEvidence = 0;
+  const c0 = s.charCodeAt(0);
+  if (c0 >= 48 && c0 <= 57) {
+    const [a, j1] = readInt(s, 0, n, 4);
+    if (j1 >= n) return false;
+    const sep = s.charCodeAt(j1);
+    if (sep !== 45 && sep !== 47 && sep !== 46 && sep !== 32) return false;
+    if (j1 === 4) {
+      // YYYY-MM-DD or YYYY/MM/DD
+      if (sep !== 45 && sep !== 47) return false;
+      const [m, j2] = readInt(s, j1 + 1, n, 2);
+      if (m < 0 || s.charCodeAt(j2) !== sep) return false;
+      const [d, j3] = readInt(s, j2 + 1, n, 2);
+      if (d < 0) return false;
+      return finishDate(s, j3, n, a, m, d);
+    }
+    if (j1 > 2) return false;
+    // D Mon YYYY or D-Mon-YYYY
+    const c1 = s.charCodeAt(j1 + 1);
+    if ((sep === 32 || sep === 45) && ((c1 | 32) >= 97 && (c1 | 32) <= 122)) {
+      let j = j1 + 1;
+      while (j < n && ((s.charCodeAt(j) | 32) >= 97 && (s.charCodeAt(j) | 32) <= 122)) j++;
+      const mon = MONTHS[s.slice(j1 + 1, j).toLowerCase()];
+      if (!mon || s.charCodeAt(j) !== sep) return false;
+      const [y, j3] = readInt(s, j + 1, n, 4);
+      if (j3 - (j + 1) !== 4) return false;
+      return finishDate(s, j3, n, y, mon, a);
+    }
+    if (sep === 32) return false;
+    const [b, j2] = readInt(s, j1 + 1, n, 2);
+    if (b < 0 || s.charCodeAt(j2) !== sep) return false;
+    const [y, j3] = readInt(s, j2 + 1, n, 4);
+    if (j3 - (j2 + 1) !== 4) return false;
+    if (sep === 46) return finishDate(s, j3, n, y, b, a); // DD.MM.YYYY
+    if (sep !== 47) return false;
+    // slash: a/b/yyyy
+    const mf = validYmd(y, a, b);
+    const df = validYmd(y, b, a);
+    if (!mf && !df) return false;
+    if (mf && !df) dateEvidence = 2;
+    else if (df && !mf) dateEvidence = 1;
+    const preferDay = dayFirst === true ? df : !mf;
+    if (preferDay) {
+      if (!finishDate(s, j3, n, y, b, a)) return false;
+      if (mf && a !== b) dateAlt = Date.UTC(y, a - 1, b) + (dateOut - Date.UTC(y, b - 1, a));
+    } else {
+      if (!finishDate(s, j3, n, y, a, b)) return false;
+      if (df && a !== b) dateAlt = Date.UTC(y, b - 1, a) + (dateOut - Date.UTC(y, a - 1, b));
+    }
+    return true;
+  }
+  // Mon D YYYY, Mon D, YYYY
+  if ((c0 | 32) >= 97 && (c0 | 32) <= 122) {
+    let j = 0;
+    while (j < n && ((s.charCodeAt(j) | 32) >= 97 && (s.charCodeAt(j) | 32) <= 122)) j++;
+    const mon = MONTHS[s.slice(0, j).toLowerCase()];
+    if (!mon) return false;
+    if (s.charCodeAt(j) === 46) j++; // Sept.
+    if (s.charCodeAt(j) !== 32) return false;
+    const [d, j2] = readInt(s, j + 1, n, 2);
+    if (d < 0) return false;
+    let k = j2;
+    if (s.charCodeAt(k) === 44) k++;
+    if (s.charCodeAt(k) !== 32) return false;
+    const [y, j3] = readInt(s, k + 1, n, 4);
+    if (j3 - (k + 1) !== 4) return false;
+    return finishDate(s, j3, n, y, mon, d);
+  }
+  return false;
+}
+
+export function parseDateValue(s: string, dayFirst: boolean | null = null): { ms: number; hasTime: boolean } | null {
+  return parseDate(s, dayFirst) ? { ms: dateOut, hasTime: dateHasTime } : null;
+}
+
+function isBoolWord(s: string): number {
+  const n = s.length;
+  if (n < 2 || n > 5) return -1;
+  const l = s.toLowerCase();
+  if (l === 'true' || l === 'yes') return 1;
+  if (l === 'false' || l === 'no') return 0;
+  return -1;
+}
+
+export function isMissingText(s: string, na: Set<string>): boolean {
+  return na.has(s) || isBlank(s);
+}
+
+/** Build the parsed view of one column of a batch. */
+export function viewColumn(cells: Cell[], length: number, opts: ParseOptions): ColumnView {
+  const kind = new Uint8Array(length);
+  const num = new Float64Array(length);
+  const text: (string | null)[] = new Array(length);
+  let alt: Float64Array | null = null;
+  let dayEv = 0;
+  let monthEv = 0;
+  const na = opts.naValues;
+  const dc = opts.decimalComma;
+  for (let i = 0; i < length; i++) {
+    const v = cells[i];
+    if (v === null || v === undefined) {
+      kind[i] = Kind.MISSING;
+      num[i] = NaN;
+      text[i] = null;
+      continue;
+    }
+    if (typeof v === 'string') {
+      if (v.length === 0 || na.has(v) || (isWs(v.charCodeAt(0)) && isBlank(v))) {
+        kind[i] = Kind.MISSING;
+        num[i] = NaN;
+        text[i] = null;
+        continue;
+      }
+      text[i] = v;
+      const c = v.charCodeAt(0);
+      // numbers start with a digit, sign, dot, space or i/I (inf)
+      if ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46 || c === 32 || c === 105 || c === 73) {
+        if (parseNumber(v, dc)) {
+          kind[i] = numIsInt ? Kind.INT : Kind.FLOAT;
+          num[i] = numOut;
+          continue;
+        }
+      }
+      const b = isBoolWord(v);
+      if (b >= 0) {
+        kind[i] = Kind.BOOL;
+        num[i] = b;
+        continue;
+      }
+      if (v.length >= 6 && parseDate(v, opts.dayFirst)) {
+        kind[i] = dateHasTime ? Kind.DATETIME : Kind.DATE;
+        num[i] = dateOut;
+        if (dateEvidence === 1) dayEv++;
+        else if (dateEvidence === 2) monthEv++;
+        if (!Number.isNaN(dateAlt)) {
+          if (!alt) alt = new Float64Array(length).fill(NaN);
+          alt[i] = dateAlt;
+        }
+        continue;
+      }
+      kind[i] = Kind.TEXT;
+      num[i] = NaN;
+      continue;
+    }
+    if (typeof v === 'number') {
+      if (Number.isNaN(v)) {
+        kind[i] = Kind.MISSING;
+        num[i] = NaN;
+        text[i] = null;
+        continue;
+      }
+      kind[i] = Number.isInteger(v) ? Kind.INT : Kind.FLOAT;
+      num[i] = v;
+      text[i] = String(v);
+      continue;
+    }
+    if (typeof v === 'bigint') {
+      kind[i] = Kind.INT;
+      num[i] = Number(v);
+      text[i] = v.toString();
+      continue;
+    }
+    if (typeof v === 'boolean') {
+      kind[i] = Kind.BOOL;
+      num[i] = v ? 1 : 0;
+      text[i] = v ? 'true' : 'false';
+      continue;
+    }
+    // anything else: its text form
+    const s = String(v);
+    kind[i] = Kind.TEXT;
+    num[i] = NaN;
+    text[i] = s;
+  }
+  return { kind, num, text, alt, dayFirstEvidence: dayEv, monthFirstEvidence: monthEv };
+}
+
+export function parseOptionsFrom(o: AuditOptions): ParseOptions {
+  return { naValues: o.naValues, decimalComma: o.decimalComma, dayFirst: o.dayFirst };
+}
+
+export function viewBatch(batch: Batch, opts: ParseOptions): BatchView {
+  const views = batch.data.map((col) => viewColumn(col, batch.length, opts));
+  return { ...batch, views };
+}

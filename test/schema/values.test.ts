@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { Kind } from '../../src/core/types.js';
+import { DEFAULT_NA_VALUES, viewColumn, type ParseOptions } from '../../src/schema/values.js';
+
+const opts = (o: Partial<ParseOptions> = {}): ParseOptions => ({
+  naValues: new Set(DEFAULT_NA_VALUES),
+  decimalComma: false,
+  dayFirst: null,
+  ...o,
+});
+
+function one(v: string | number | boolean | bigint | null, o?: Partial<ParseOptions>) {
+  const view = viewColumn([v], 1, opts(o));
+  return { kind: view.kind[0], num: view.num[0], text: view.text[0], alt: view.alt?.[0] ?? null };
+}
+
+describe('viewColumn kinds', () => {
+  const cases: [string | number | boolean | bigint | null, number, number | null][] = [
+    ['', Kind.MISSING, null],
+    ['   ', Kind.MISSING, null],
+    ['NA', Kind.MISSING, null],
+    ['#N/A', Kind.MISSING, null],
+    ['<NA>', Kind.MISSING, null],
+    [null, Kind.MISSING, null],
+    ['12', Kind.INT, 12],
+    ['-12', Kind.INT, -12],
+    ['+7', Kind.INT, 7],
+    [' 7 ', Kind.INT, 7],
+    ['0', Kind.INT, 0],
+    ['-0', Kind.INT, -0],
+    ['0150', Kind.TEXT, null],
+    ['0.5', Kind.FLOAT, 0.5],
+    ['.5', Kind.FLOAT, 0.5],
+    ['5.', Kind.FLOAT, 5],
+    ['1e3', Kind.FLOAT, 1000],
+    ['-2.5E-3', Kind.FLOAT, -0.0025],
+    ['inf', Kind.FLOAT, Infinity],
+    ['-Infinity', Kind.FLOAT, -Infinity],
+    ['1,234', Kind.TEXT, null],
+    ['12,50', Kind.TEXT, null],
+    ['1234567890123456789', Kind.INT, 1234567890123456789],
+    ['0x1A', Kind.TEXT, null],
+    ['1e', Kind.TEXT, null],
+    ['-', Kind.TEXT, null],
+    ['.', Kind.TEXT, null],
+    ['true', Kind.BOOL, 1],
+    ['No', Kind.BOOL, 0],
+    ['2024-03-15', Kind.DATE, Date.UTC(2024, 2, 15)],
+    ['2024/03/15', Kind.DATE, Date.UTC(2024, 2, 15)],
+    ['15.03.2024', Kind.DATE, Date.UTC(2024, 2, 15)],
+    ['Mar 15 2024', Kind.DATE, Date.UTC(2024, 2, 15)],
+    ['Mar 15, 2024', Kind.DATE, Date.UTC(2024, 2, 15)],
+    ['15 Mar 2024', Kind.DATE, Date.UTC(2024, 2, 15)],
+    ['15-Mar-2024', Kind.DATE, Date.UTC(2024, 2, 15)],
+    ['15/03/2024', Kind.DATE, Date.UTC(2024, 2, 15)],
+    ['03/15/2024', Kind.DATE, Date.UTC(2024, 2, 15)],
+    ['2024-02-30', Kind.TEXT, null],
+    ['2024-03-15T10:20:30Z', Kind.DATETIME, Date.UTC(2024, 2, 15, 10, 20, 30)],
+    ['2024-03-15 10:20', Kind.DATETIME, Date.UTC(2024, 2, 15, 10, 20)],
+    ['2024-03-15T10:20:30.250+02:00', Kind.DATETIME, Date.UTC(2024, 2, 15, 8, 20, 30, 250)],
+    ['2024-03-15T10:20:30-0500', Kind.DATETIME, Date.UTC(2024, 2, 15, 15, 20, 30)],
+    ['hello', Kind.TEXT, null],
+    [3.25, Kind.FLOAT, 3.25],
+    [4, Kind.INT, 4],
+    [true, Kind.BOOL, 1],
+    [12345678901234567890n, Kind.INT, 12345678901234567890],
+  ];
+  it.each(cases)('%s -> kind %i', (input, kind, num) => {
+    const r = one(input);
+    expect(r.kind).toBe(kind);
+    if (num === null) expect(Number.isNaN(r.num)).toBe(true);
+    else expect(r.num).toBe(num);
+  });
+
+  it('keeps big integers exact in text', () => {
+    expect(one(12345678901234567890n).text).toBe('12345678901234567890');
+    expect(one('12345678901234567890').text).toBe('12345678901234567890');
+  });
+
+  it('reads the decimal comma when asked', () => {
+    expect(one('12,50', { decimalComma: true })).toMatchObject({ kind: Kind.FLOAT, num: 12.5 });
+    expect(one('1.234,50', { decimalComma: true })).toMatchObject({ kind: Kind.FLOAT, num: 1234.5 });
+    expect(one('1.234.567', { decimalComma: true })).toMatchObject({ kind: Kind.INT, num: 1234567 });
+    expect(one('1.23,4', { decimalComma: true }).kind).toBe(Kind.TEXT);
+  });
+
+  it('keeps the other reading of an ambiguous slash date and counts evidence', () => {
+    const v = viewColumn(['03/04/2020', '13/04/2020', '04/13/2020'], 3, opts());
+    expect(v.num[0]).toBe(Date.UTC(2020, 2, 4));
+    expect(v.alt![0]).toBe(Date.UTC(2020, 3, 3));
+    expect(v.num[1]).toBe(Date.UTC(2020, 3, 13));
+    expect(v.dayFirstEvidence).toBe(1);
+    expect(v.monthFirstEvidence).toBe(1);
+    const d = viewColumn(['03/04/2020'], 1, opts({ dayFirst: true }));
+    expect(d.num[0]).toBe(Date.UTC(2020, 3, 3));
+  });
+});
