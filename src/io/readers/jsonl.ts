@@ -1,0 +1,833 @@
+/**
+ * JSON Lines reader.
+ *
+ * Streaming: the decompressed byte chunks are split on `\n` by hand (Buffer.indexOf), a trailing `\r` is
+ * stripped, and the partial last line is carried over to the next chunk. Lines are decoded as UTF-8 (the
+ * validity of the bytes is checked natively per chunk region, and per line only when a region is invalid).
+ * Raw U+2028/U+2029 are not line breaks (only the byte 0x0A is).
+ *
+ * Values: every line is parsed with JSON.parse (fast path). A line is re-parsed with the small exact parser
+ * below (slow path, source key order, bigint for integers outside the safe range, duplicate keys detected) when
+ *   - it holds a number that JSON.parse returned as an integer outside +-(2^53-1) (an integer token of 16+
+ *     digits, or a big float such as 1e22: the exact parser keeps floats as numbers, integers as bigint),
+ *   - it has an integer-like key (`"12":`), whose position JSON.parse moves to the front of the object,
+ *   - the cheap duplicate-key test is inconclusive (see `countKeyColons`).
+ *
+ * Flattening convention (see nested.expected.json):
+ *   - a non-empty object is flattened to dotted paths (`address.city`);
+ *   - an EMPTY object `{}` yields no column and no value (the row is missing there), as nested.expected.json
+ *     suggests: `{"id": 4, "user": {}}` adds nothing for `user`;
+ *   - arrays are leaves, kept as JSON text (`JSON.stringify`; bigint written exactly);
+ *   - an object found at a path that already is a column holding non-null leaf values (e.g. `zip`: 10115 on
+ *     line 1, `{"code": 10179}` on line 6) is NOT flattened: it is kept as JSON text in that column, so a type
+ *     change shows up as a type change (heterogeneous.expected.json: 7 columns, `zip` is an object on line 6)
+ *     instead of spawning a new column. A path that so far only held null (nested.jsonl `user.address` on
+ *     line 3) does not block flattening;
+ *   - when flattening produces a name twice in one record (literal key `"user.name"` and `{"user":{"name":..}}`)
+ *     the FIRST value (in key order) is kept and `key-collision` is reported; nothing is silently overwritten.
+ *
+ * Problems (IssueLog, check 'reader'): `invalid-json`, `not-object`, `truncated-line`, `invalid-utf8`,
+ * `key-collision`, `duplicate-key` (dimension 'validity', severity 'warn') and `blank-line` (severity 'info',
+ * dimension null: skipped lines are informational). Each example carries the physical line and the raw line
+ * truncated to 200 characters. The findings' `data.lines` lists the affected line numbers (up to 1000).
+ *
+ * One finding per line for invalid UTF-8: a line with invalid UTF-8 bytes is decoded with U+FFFD and parsed;
+ * if it parses it is a row and gets `invalid-utf8`; if it does not it gets only `invalid-json` (or
+ * `truncated-line`), whose message says the line also had invalid UTF-8.
+ *
+ * Duplicate keys: JSON.parse keeps the last value; we detect duplicates cheaply by comparing the number of
+ * `"key":` tokens in the line with the number of keys JSON.parse produced (see `countKeyColons`); only when
+ * they differ is the line re-parsed exactly to name the duplicate key.
+ */
+import { isUtf8 } from 'node:buffer';
+import type { IssueLog } from '../../core/issues.js';
+import type { Batch, Cell } from '../../core/types.js';
+import { InputError } from '../../errors.js';
+import type { Input } from '../source.js';
+import type { Reader, ReaderOptions } from './types.js';
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const MAX_DEPTH = 2000;
+const MAX_LISTED_LINES = 1000;
+const VALUE_CHARS = 200;
+
+// ---------------------------------------------------------------------------------------------------------
+// Exact parser: source key order (objects are Maps), bigint for integers outside the safe range, duplicates.
+// ---------------------------------------------------------------------------------------------------------
+
+export class JsonSyntaxError extends Error {}
+
+/** A JSON value as the exact parser returns it. */
+export type ExactValue = string | number | boolean | bigint | null | ExactValue[] | Map<string, ExactValue>;
+
+const NUM_RE = /-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
+
+class ExactParser {
+  pos = 0;
+  readonly duplicates: string[] = [];
+  constructor(private readonly s: string) {}
+
+  private fail(msg: string): never {
+    if (this.pos >= this.s.length) throw new JsonSyntaxError('Unexpected end of JSON input');
+    throw new JsonSyntaxError(`${msg} at position ${this.pos}`);
+  }
+
+  private ws(): void {
+    const s = this.s;
+    let p = this.pos;
+    while (p < s.length) {
+      const c = s.charCodeAt(p);
+      if (c === 32 || c === 9 || c === 10 || c === 13) p++;
+      else break;
+    }
+    this.pos = p;
+  }
+
+  document(): ExactValue {
+    this.ws();
+    const v = this.value(0);
+    this.ws();
+    if (this.pos < this.s.length) this.fail('Unexpected non-whitespace character after JSON');
+    return v;
+  }
+
+  private value(depth: number): ExactValue {
+    if (depth > MAX_DEPTH) this.fail('nested too deeply');
+    const s = this.s;
+    const c = s.charCodeAt(this.pos);
+    switch (c) {
+      case 0x7b:
+        return this.object(depth);
+      case 0x5b:
+        return this.array(depth);
+      case 0x22:
+        return this.string();
+      case 0x74:
+        return this.literal('true', true);
+      case 0x66:
+        return this.literal('false', false);
+      case 0x6e:
+        return this.literal('null', null);
+      default:
+        if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return this.number();
+        return this.fail(`Unexpected token '${s[this.pos] ?? ''}'`);
+    }
+  }
+
+  private literal<T extends ExactValue>(word: string, v: T): T {
+    if (!this.s.startsWith(word, this.pos)) {
+      // find the first differing character for the message / end of input
+      let i = 0;
+      while (i < word.length && this.s.charCodeAt(this.pos + i) === word.charCodeAt(i)) i++;
+      this.pos += i;
+      this.fail(`Unexpected token '${this.s[this.pos] ?? ''}'`);
+    }
+    this.pos += word.length;
+    return v;
+  }
+
+  private number(): number | bigint {
+    NUM_RE.lastIndex = this.pos;
+    const m = NUM_RE.exec(this.s);
+    if (!m) {
+      this.pos++;
+      return this.fail('No number after minus sign');
+    }
+    const tok = m[0];
+    this.pos += tok.length;
+    const n = Number(tok);
+    if (m[1] === undefined && m[2] === undefined && !Number.isSafeInteger(n)) return BigInt(tok);
+    return n;
+  }
+
+  private string(): string {
+    const s = this.s;
+    let p = this.pos + 1;
+    let start = p;
+    let out = '';
+    for (;;) {
+      if (p >= s.length) {
+        this.pos = p;
+        throw new JsonSyntaxError('Unterminated string in JSON (unexpected end of input)');
+      }
+      const c = s.charCodeAt(p);
+      if (c === 0x22) {
+        out += s.slice(start, p);
+        this.pos = p + 1;
+        return out;
+      }
+      if (c === 0x5c) {
+        out += s.slice(start, p);
+        const e = s.charCodeAt(p + 1);
+        switch (e) {
+          case 0x22: out += '"'; p += 2; break;
+          case 0x5c: out += '\\'; p += 2; break;
+          case 0x2f: out += '/'; p += 2; break;
+          case 0x62: out += '\b'; p += 2; break;
+          case 0x66: out += '\f'; p += 2; break;
+          case 0x6e: out += '\n'; p += 2; break;
+          case 0x72: out += '\r'; p += 2; break;
+          case 0x74: out += '\t'; p += 2; break;
+          case 0x75: {
+            const hex = s.slice(p + 2, p + 6);
+            if (!/^[0-9a-fA-F]{4}$/.test(hex)) {
+              this.pos = p;
+              this.fail('Bad Unicode escape in JSON');
+            }
+            out += String.fromCharCode(parseInt(hex, 16));
+            p += 6;
+            break;
+          }
+          default:
+            this.pos = p + 1;
+            this.fail('Bad escaped character in JSON');
+        }
+        start = p;
+        continue;
+      }
+      if (c < 0x20) {
+        this.pos = p;
+        this.fail('Bad control character in string literal in JSON');
+      }
+      p++;
+    }
+  }
+
+  private array(depth: number): ExactValue[] {
+    this.pos++;
+    const out: ExactValue[] = [];
+    this.ws();
+    if (this.s.charCodeAt(this.pos) === 0x5d) {
+      this.pos++;
+      return out;
+    }
+    for (;;) {
+      this.ws();
+      out.push(this.value(depth + 1));
+      this.ws();
+      const c = this.s.charCodeAt(this.pos);
+      if (c === 0x2c) {
+        this.pos++;
+        continue;
+      }
+      if (c === 0x5d) {
+        this.pos++;
+        return out;
+      }
+      this.fail("Expected ',' or ']' after array element in JSON");
+    }
+  }
+
+  private object(depth: number): Map<string, ExactValue> {
+    this.pos++;
+    const out = new Map<string, ExactValue>();
+    this.ws();
+    if (this.s.charCodeAt(this.pos) === 0x7d) {
+      this.pos++;
+      return out;
+    }
+    for (;;) {
+      this.ws();
+      if (this.s.charCodeAt(this.pos) !== 0x22) this.fail('Expected double-quoted property name in JSON');
+      const k = this.string();
+      this.ws();
+      if (this.s.charCodeAt(this.pos) !== 0x3a) this.fail("Expected ':' after property name in JSON");
+      this.pos++;
+      this.ws();
+      const v = this.value(depth + 1);
+      if (out.has(k)) this.duplicates.push(k);
+      out.set(k, v); // like JSON.parse: first position, last value
+      this.ws();
+      const c = this.s.charCodeAt(this.pos);
+      if (c === 0x2c) {
+        this.pos++;
+        continue;
+      }
+      if (c === 0x7d) {
+        this.pos++;
+        return out;
+      }
+      this.fail("Expected ',' or '}' after property value in JSON");
+    }
+  }
+}
+
+/**
+ * Parse one JSON text exactly: objects become Maps in source key order, integer tokens outside the safe
+ * integer range become bigint, duplicate keys (last wins) are listed. Throws JsonSyntaxError.
+ */
+export function parseJsonExact(text: string): { value: ExactValue; duplicates: string[] } {
+  const p = new ExactParser(text);
+  const value = p.document();
+  return { value, duplicates: p.duplicates };
+}
+
+/** JSON text of an exact value (bigint as an exact integer literal, Maps as objects in their order). */
+export function stringifyExact(v: ExactValue): string {
+  if (v === null) return 'null';
+  switch (typeof v) {
+    case 'string':
+      return JSON.stringify(v);
+    case 'bigint':
+      return v.toString();
+    case 'number':
+    case 'boolean':
+      return JSON.stringify(v);
+    default:
+      break;
+  }
+  if (Array.isArray(v)) {
+    let out = '[';
+    for (let i = 0; i < v.length; i++) out += (i ? ',' : '') + stringifyExact(v[i]!);
+    return out + ']';
+  }
+  let out = '{';
+  let first = true;
+  for (const [k, x] of v as Map<string, ExactValue>) {
+    out += (first ? '' : ',') + JSON.stringify(k) + ':' + stringifyExact(x);
+    first = false;
+  }
+  return out + '}';
+}
+
+/**
+ * Count `"...":` key tokens in a JSON line cheaply: every colon whose previous non-blank character is an
+ * unescaped double quote. Every key token is counted; a string VALUE starting with `:` is a false positive
+ * (count too high, never too low). Also reports whether some key looks like an array index (`"12":`), whose
+ * position JSON.parse would move.
+ */
+function countKeyColons(line: string): { count: number; indexKey: boolean } {
+  let count = 0;
+  let indexKey = false;
+  let i = line.indexOf(':');
+  while (i !== -1) {
+    let j = i - 1;
+    let c = line.charCodeAt(j);
+    while (c === 32 || c === 9 || c === 13 || c === 10) c = line.charCodeAt(--j);
+    if (c === 0x22) {
+      let b = j - 1;
+      while (line.charCodeAt(b) === 0x5c) b--;
+      if (((j - 1 - b) & 1) === 0) {
+        count++;
+        if (!indexKey) {
+          let k = j - 1;
+          let d = line.charCodeAt(k);
+          while (d >= 0x30 && d <= 0x39) d = line.charCodeAt(--k);
+          if (k < j - 1 && d === 0x22) indexKey = true;
+        }
+      }
+    }
+    i = line.indexOf(':', i + 1);
+  }
+  return { count, indexKey };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The streaming parser
+// ---------------------------------------------------------------------------------------------------------
+
+function truncate(s: string): string {
+  return s.length > VALUE_CHARS ? s.slice(0, VALUE_CHARS) : s;
+}
+
+function isBlank(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 0x0b && c !== 0x0c) return false;
+  }
+  return true;
+}
+
+type Decoder = (buf: Buffer, start: number, end: number) => string;
+
+/**
+ * Push-style JSON Lines parser: `push(chunk)` any number of times, then `end()`; completed batches accumulate
+ * in `ready` (take them with `take()`). Exported for tests and for callers that already hold bytes.
+ */
+export class JsonlParser {
+  readonly columns: string[] = [];
+  private readonly index = new Map<string, number>();
+  /** 1 when the column has held a non-null leaf value (blocks flattening an object at that path). */
+  private readonly leafSeen: number[] = [];
+  /** Record number that last set the column (collision detection within one record). */
+  private readonly stamp: number[] = [];
+
+  private data: Cell[][] = [];
+  private lines: Int32Array;
+  private n = 0;
+  private batchFirstRow = 1;
+  private ready: Batch[] = [];
+
+  private carry: Buffer[] = [];
+  private carryLen = 0;
+  private started = false;
+  private finished = false;
+
+  /** Physical lines consumed so far. */
+  lineNo = 0;
+  /** Records (rows) produced so far. */
+  records = 0;
+  blankLines = 0;
+  bom = false;
+
+  // current record's flattened pairs
+  private names: string[] = [];
+  private vals: Cell[] = [];
+  private np = 0;
+  private keyCount = 0;
+  private unsafeInt = false;
+
+  private readonly childNames = new Map<string, Map<string, string>>();
+  /** Column index of each pair position in the previous record (most records share one shape). */
+  private lastNames: string[] = [];
+  private lastIdx: number[] = [];
+
+  private readonly listed = new Map<string, { lines: number[] }>();
+  private readonly decode: Decoder;
+  private readonly checkUtf8: boolean;
+
+  constructor(
+    private readonly opts: Pick<ReaderOptions, 'batchSize' | 'maxFieldBytes' | 'maxColumns' | 'encoding'>,
+    private readonly issues: IssueLog,
+    private readonly file: string,
+  ) {
+    if (!(opts.batchSize >= 1)) throw new InputError(file, `invalid batch size ${opts.batchSize}`);
+    this.lines = new Int32Array(opts.batchSize);
+    const enc = opts.encoding;
+    if (enc === 'utf-16' || enc === 'utf-16le' || enc === 'utf-16be') {
+      throw new InputError(file, 'UTF-16 JSON Lines are not supported; convert the file to UTF-8');
+    }
+    if (enc === 'latin1') {
+      this.decode = (b, s, e) => b.toString('latin1', s, e);
+      this.checkUtf8 = false;
+    } else if (enc === 'windows-1252') {
+      const td = new TextDecoder('windows-1252');
+      this.decode = (b, s, e) => td.decode(b.subarray(s, e));
+      this.checkUtf8 = false;
+    } else {
+      this.decode = (b, s, e) => b.toString('utf8', s, e);
+      this.checkUtf8 = true;
+    }
+  }
+
+  /** Batches completed so far (removed from the parser). */
+  take(): Batch[] {
+    const out = this.ready;
+    this.ready = [];
+    return out;
+  }
+
+  push(chunk: Buffer): void {
+    if (this.finished) throw new Error('JsonlParser: push after end');
+    if (chunk.length === 0) return;
+    if (!this.started) {
+      // Need the first bytes to see a BOM; hold back tiny first chunks.
+      if (this.carryLen + chunk.length < 4) {
+        this.carry.push(chunk);
+        this.carryLen += chunk.length;
+        return;
+      }
+      this.started = true;
+      if (this.carryLen) {
+        chunk = Buffer.concat([...this.carry, chunk]);
+        this.carry = [];
+        this.carryLen = 0;
+      }
+      chunk = this.startOfInput(chunk);
+      if (chunk.length === 0) return;
+    }
+    let pos = 0;
+    if (this.carryLen > 0) {
+      const nl = chunk.indexOf(0x0a);
+      if (nl === -1) {
+        this.addCarry(chunk);
+        return;
+      }
+      if (this.carryLen + nl > this.opts.maxFieldBytes) this.tooLong(this.lineNo + 1);
+      const line = Buffer.concat([...this.carry, chunk.subarray(0, nl)]);
+      this.carry = [];
+      this.carryLen = 0;
+      this.lineBytes(line, 0, line.length, false);
+      pos = nl + 1;
+    }
+    const last = chunk.lastIndexOf(0x0a);
+    if (last >= pos) {
+      this.region(chunk, pos, last);
+      pos = last + 1;
+    }
+    if (pos < chunk.length) this.addCarry(chunk.subarray(pos));
+  }
+
+  end(): void {
+    if (this.finished) return;
+    if (!this.started && this.carryLen > 0) {
+      this.started = true;
+      const head = this.startOfInput(Buffer.concat(this.carry));
+      this.carry = head.length ? [head] : [];
+      this.carryLen = head.length;
+    }
+    this.finished = true;
+    if (this.carryLen > 0) {
+      const line = this.carry.length === 1 ? this.carry[0]! : Buffer.concat(this.carry);
+      this.carry = [];
+      this.carryLen = 0;
+      this.lineBytes(line, 0, line.length, true);
+    }
+    this.flush();
+  }
+
+  private startOfInput(chunk: Buffer): Buffer {
+    if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
+      this.bom = true;
+      return chunk.subarray(3);
+    }
+    if ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff)) {
+      throw new InputError(this.file, 'the file is UTF-16 (byte order mark found); JSON Lines must be UTF-8: convert it first', 'line 1');
+    }
+    return chunk;
+  }
+
+  private addCarry(b: Buffer): void {
+    this.carry.push(Buffer.from(b)); // copy: the source may reuse its buffer
+    this.carryLen += b.length;
+    if (this.carryLen > this.opts.maxFieldBytes) this.tooLong(this.lineNo + 1);
+  }
+
+  private tooLong(line: number): never {
+    throw new InputError(
+      this.file,
+      `line longer than the limit of ${this.opts.maxFieldBytes} bytes (raise --max-field-bytes if the file is right)`,
+      `line ${line}`,
+    );
+  }
+
+  /** Complete lines in buf[start, end) (end is the index of the last '\n'). */
+  private region(buf: Buffer, start: number, end: number): void {
+    if (!this.checkUtf8 || isUtf8(buf.subarray(start, end))) {
+      const str = this.decode(buf, start, end);
+      const checkLen = end - start > this.opts.maxFieldBytes;
+      let p = 0;
+      for (;;) {
+        const nl = str.indexOf('\n', p);
+        const line = nl === -1 ? str.slice(p) : str.slice(p, nl);
+        if (checkLen && Buffer.byteLength(line) > this.opts.maxFieldBytes) this.tooLong(this.lineNo + 1);
+        this.line(line, false, false);
+        if (nl === -1) break;
+        p = nl + 1;
+      }
+      return;
+    }
+    let p = start;
+    for (;;) {
+      const nl = buf.indexOf(0x0a, p);
+      const e = nl === -1 || nl > end ? end : nl;
+      this.lineBytes(buf, p, e, false);
+      if (e >= end) break;
+      p = e + 1;
+    }
+  }
+
+  private lineBytes(buf: Buffer, start: number, end: number, final: boolean): void {
+    if (end - start > this.opts.maxFieldBytes) this.tooLong(this.lineNo + 1);
+    const bad = this.checkUtf8 && !isUtf8(buf.subarray(start, end));
+    this.line(this.decode(buf, start, end), bad, final);
+  }
+
+  private report(id: string, message: string, line: number, raw: string, opts: { severity?: 'info' | 'warn'; row?: number; column?: string } = {}): void {
+    let listed = this.listed.get(id);
+    if (!listed) {
+      listed = { lines: [] };
+      this.listed.set(id, listed);
+    }
+    if (listed.lines.length < MAX_LISTED_LINES) listed.lines.push(line);
+    this.issues.add(id, {
+      message,
+      severity: opts.severity ?? 'warn',
+      dimension: opts.severity === 'info' ? null : 'validity',
+      column: opts.column ?? null,
+      row: opts.row ?? null,
+      line,
+      value: truncate(raw),
+      // The same object is passed every time: the log keeps the first one, which keeps growing.
+      data: listed,
+    });
+  }
+
+  private line(s: string, badUtf8: boolean, final: boolean): void {
+    const lineNo = ++this.lineNo;
+    if (lineNo === 1 && s.charCodeAt(0) === 0xfeff) {
+      // BOM already stripped on bytes; a decoded one can only come from a non-UTF-8 decoder
+      s = s.slice(1);
+    }
+    if (s.length > 0 && s.charCodeAt(s.length - 1) === 13) s = s.slice(0, -1);
+    if (s.length === 0 || (s.charCodeAt(0) <= 32 && isBlank(s))) {
+      this.blankLines++;
+      this.report('blank-line', `line ${lineNo}: empty or whitespace-only line skipped`, lineNo, s, { severity: 'info' });
+      return;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(s);
+    } catch (e) {
+      this.invalid(s, lineNo, e, badUtf8, final);
+      return;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      const what = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+      this.report('not-object', `line ${lineNo}: the line is ${what}, not a JSON object; skipped`, lineNo, s);
+      return;
+    }
+    try {
+      this.np = 0;
+      this.keyCount = 0;
+      this.unsafeInt = false;
+      this.flatPlain(value as Record<string, unknown>, null, 0);
+      let duplicates: string[] | null = null;
+      let needExact = this.unsafeInt;
+      if (!needExact) {
+        const k = countKeyColons(s);
+        needExact = k.indexKey || k.count !== this.keyCount;
+      }
+      if (needExact) {
+        const r = parseJsonExact(s);
+        duplicates = r.duplicates;
+        this.np = 0;
+        this.flatExact(r.value as Map<string, ExactValue>, null, 0);
+      }
+      const row = this.records + 1;
+      if (duplicates && duplicates.length) {
+        this.report(
+          'duplicate-key',
+          `line ${lineNo}: key "${duplicates[0]}" appears more than once in one object; the last value is kept`,
+          lineNo,
+          s,
+          { row },
+        );
+      }
+      if (badUtf8) {
+        this.report('invalid-utf8', `line ${lineNo} is not valid UTF-8; invalid bytes were read as U+FFFD`, lineNo, s, { row });
+      }
+      this.commit(lineNo, s);
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      // Deep nesting (RangeError) or anything unexpected in a parsed line: report, never escape as a TypeError.
+      this.np = 0;
+      this.invalid(s, lineNo, e, badUtf8, final);
+    }
+  }
+
+  private invalid(s: string, lineNo: number, e: unknown, badUtf8: boolean, final: boolean): void {
+    let reason = e instanceof Error ? e.message : String(e);
+    if (e instanceof RangeError) reason = `too deeply nested (${reason})`;
+    const utf8 = badUtf8 ? '; the line also contains invalid UTF-8' : '';
+    if (final) {
+      const eoi = /end of (JSON )?input|Unterminated string/i.test(reason);
+      this.report(
+        'truncated-line',
+        eoi
+          ? `line ${lineNo} truncated (unexpected end of input)${utf8}`
+          : `line ${lineNo} truncated: the last line has no newline and does not parse (${reason})${utf8}`,
+        lineNo,
+        s,
+      );
+      return;
+    }
+    this.report('invalid-json', `line ${lineNo}: invalid JSON (${reason})${utf8}; skipped`, lineNo, s);
+  }
+
+  private pushPair(name: string, v: Cell): void {
+    const i = this.np++;
+    if (i < this.names.length) {
+      this.names[i] = name;
+      this.vals[i] = v;
+    } else {
+      this.names.push(name);
+      this.vals.push(v);
+    }
+  }
+
+  /** True when `name` is a column that already held a non-null leaf value. */
+  private isLeafColumn(name: string): boolean {
+    const idx = this.index.get(name);
+    return idx !== undefined && this.leafSeen[idx] === 1;
+  }
+
+  /** Dotted child names, cached so that the same strings (with their hashes) are reused for every record. */
+  private childName(prefix: string, k: string): string {
+    let m = this.childNames.get(prefix);
+    if (m === undefined) {
+      m = new Map();
+      this.childNames.set(prefix, m);
+    }
+    let name = m.get(k);
+    if (name === undefined) {
+      name = prefix + '.' + k;
+      if (m.size < 10_000) m.set(k, name);
+    }
+    return name;
+  }
+
+  private flatPlain(obj: Record<string, unknown>, prefix: string | null, depth: number): void {
+    if (depth > MAX_DEPTH) throw new RangeError('more than 2000 levels');
+    for (const k in obj) {
+      this.keyCount++;
+      const v = obj[k];
+      const name = prefix === null ? k : this.childName(prefix, k);
+      switch (typeof v) {
+        case 'string':
+        case 'boolean':
+          this.pushPair(name, v);
+          break;
+        case 'number':
+          if ((v > MAX_SAFE || v < -MAX_SAFE) && Number.isInteger(v)) this.unsafeInt = true;
+          this.pushPair(name, v);
+          break;
+        case 'object':
+          if (v === null) this.pushPair(name, null);
+          else if (Array.isArray(v)) {
+            this.scanPlain(v, 0);
+            this.pushPair(name, JSON.stringify(v));
+          } else if (this.isLeafColumn(name)) {
+            this.scanPlain(v, 0);
+            this.pushPair(name, JSON.stringify(v));
+          } else this.flatPlain(v as Record<string, unknown>, name, depth + 1);
+          break;
+        default:
+          break; // JSON.parse yields nothing else
+      }
+    }
+  }
+
+  /** Count keys and spot unsafe integers inside a value kept as JSON text. */
+  private scanPlain(v: unknown, depth: number): void {
+    if (depth > MAX_DEPTH) throw new RangeError('more than 2000 levels');
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const x = v[i];
+        if (typeof x === 'object' && x !== null) this.scanPlain(x, depth + 1);
+        else if (typeof x === 'number' && (x > MAX_SAFE || x < -MAX_SAFE) && Number.isInteger(x)) this.unsafeInt = true;
+      }
+    } else if (typeof v === 'object' && v !== null) {
+      for (const k in v) {
+        this.keyCount++;
+        const x = (v as Record<string, unknown>)[k];
+        if (typeof x === 'object' && x !== null) this.scanPlain(x, depth + 1);
+        else if (typeof x === 'number' && (x > MAX_SAFE || x < -MAX_SAFE) && Number.isInteger(x)) this.unsafeInt = true;
+      }
+    }
+  }
+
+  private flatExact(obj: Map<string, ExactValue>, prefix: string | null, depth: number): void {
+    if (depth > MAX_DEPTH) throw new RangeError('more than 2000 levels');
+    for (const [k, v] of obj) {
+      const name = prefix === null ? k : this.childName(prefix, k);
+      if (v === null || typeof v !== 'object') this.pushPair(name, v);
+      else if (Array.isArray(v) || this.isLeafColumn(name)) this.pushPair(name, stringifyExact(v));
+      else this.flatExact(v, name, depth + 1);
+    }
+  }
+
+  private addColumn(name: string, lineNo: number): number {
+    if (this.columns.length >= this.opts.maxColumns) {
+      throw new InputError(
+        this.file,
+        `more than ${this.opts.maxColumns} columns (after flattening nested objects); raise --max-columns if the file is right`,
+        `line ${lineNo}`,
+      );
+    }
+    const idx = this.columns.length;
+    this.columns.push(name);
+    this.index.set(name, idx);
+    this.leafSeen.push(0);
+    this.stamp.push(0);
+    this.data.push(new Array<Cell>(this.opts.batchSize).fill(null));
+    return idx;
+  }
+
+  private commit(lineNo: number, raw: string): void {
+    const row = ++this.records;
+    const r = this.n;
+    for (let i = 0; i < this.np; i++) {
+      const name = this.names[i]!;
+      let idx: number | undefined;
+      if (this.lastNames[i] === name) idx = this.lastIdx[i]!;
+      else {
+        idx = this.index.get(name);
+        if (idx === undefined) idx = this.addColumn(name, lineNo);
+        this.lastNames[i] = name;
+        this.lastIdx[i] = idx;
+      }
+      if (this.stamp[idx] === row) {
+        this.report(
+          'key-collision',
+          `line ${lineNo}: flattening nested keys gives column "${name}" twice in one object (a literal dotted key and a nested path); the first value is kept`,
+          lineNo,
+          raw,
+          { row, column: name },
+        );
+        continue;
+      }
+      this.stamp[idx] = row;
+      const v = this.vals[i]!;
+      this.data[idx]![r] = v;
+      if (v !== null) this.leafSeen[idx] = 1;
+    }
+    this.lines[r] = lineNo;
+    this.n++;
+    if (this.n === this.opts.batchSize) this.flush();
+  }
+
+  private flush(): void {
+    const n = this.n;
+    if (n === 0) return;
+    const data = this.data;
+    for (const col of data) if (col.length !== n) col.length = n;
+    this.ready.push({ columns: this.columns.slice(), data, length: n, firstRow: this.batchFirstRow, lines: this.lines.subarray(0, n) });
+    this.batchFirstRow += n;
+    this.n = 0;
+    this.lines = new Int32Array(this.opts.batchSize);
+    this.data = this.columns.map(() => new Array<Cell>(this.opts.batchSize).fill(null));
+  }
+}
+
+export const readJsonl: Reader = async function* readJsonl(
+  input: Input,
+  opts: ReaderOptions,
+  issues: IssueLog,
+  meta: Record<string, unknown>,
+): AsyncGenerator<Batch, void, undefined> {
+  const parser = new JsonlParser(opts, issues, input.path);
+  meta.format = 'jsonl';
+  meta.encoding = opts.encoding ?? 'utf-8';
+  let failure: unknown = null;
+  try {
+    for await (const chunk of input.stream()) {
+      try {
+        parser.push(chunk);
+      } catch (e) {
+        failure = e;
+        break;
+      }
+      for (const b of parser.take()) yield b;
+    }
+    if (failure === null) {
+      try {
+        parser.end();
+      } catch (e) {
+        failure = e;
+      }
+    }
+    // batches completed before a failure are still delivered, in order, whatever the chunking
+    for (const b of parser.take()) yield b;
+  } finally {
+    meta.columns = parser.columns.slice();
+    meta.records = parser.records;
+    meta.lines = parser.lineNo;
+    meta.blankLines = parser.blankLines;
+    meta.bom = parser.bom;
+  }
+  if (failure !== null) {
+    if (failure instanceof InputError) throw failure;
+    throw new InputError(input.path, `cannot read JSON Lines (${failure instanceof Error ? failure.message : String(failure)})`, `line ${parser.lineNo + 1}`);
+  }
+};
