@@ -1,3 +1,5 @@
+import type { ColumnDetail } from '../checks/profile.js';
+
 /**
  * The contracts every part of dq is written against.
  *
@@ -164,6 +166,10 @@ export interface FinalizeContext {
   options: AuditOptions;
   rows: number;
   columns: ColumnProfile[];
+  /** Internal per-column details from the profile (type noise, sorted values, fences...), same order as columns. */
+  details: ColumnDetail[];
+  /** The physical line where a data row starts (null for formats without lines). */
+  lineOf(row: number): number | null;
 }
 
 export interface CheckerMeta {

@@ -434,8 +434,12 @@ export class JsonlParser {
         this.carryLen = 0;
       }
       chunk = this.startOfInput(chunk);
-      if (chunk.length === 0) return;
     }
+    this.pushBytes(chunk);
+  }
+
+  private pushBytes(chunk: Buffer): void {
+    if (chunk.length === 0) return;
     let pos = 0;
     if (this.carryLen > 0) {
       const nl = chunk.indexOf(0x0a);
@@ -461,10 +465,12 @@ export class JsonlParser {
   end(): void {
     if (this.finished) return;
     if (!this.started && this.carryLen > 0) {
+      // fewer than 4 bytes in the whole input: they were held back to look for a BOM
       this.started = true;
       const head = this.startOfInput(Buffer.concat(this.carry));
-      this.carry = head.length ? [head] : [];
-      this.carryLen = head.length;
+      this.carry = [];
+      this.carryLen = 0;
+      this.pushBytes(head);
     }
     this.finished = true;
     if (this.carryLen > 0) {

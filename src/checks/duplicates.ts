@@ -1,0 +1,248 @@
+/**
+ * duplicates: surplus rows (every repeat after the first occurrence), comparing parsed values:
+ * a missing cell equals a missing cell, 35 equals 35.0 where both parse as numbers.
+ * - rows: exact duplicate rows;
+ * - keyRows: surplus rows on the key columns (--key), when given;
+ * - nearRows: further surplus rows equal only after trimming, collapsing inner whitespace and
+ *   case-folding text (exact duplicates are not counted again).
+ *
+ * Memory: a 64-bit hash per distinct row in an open-addressing table with the row's first number
+ * (12 bytes a slot, load <= 0.5: 24-48 bytes per distinct row, 32 on average), plus a plain hash set for
+ * near duplicates (16-32 bytes per distinct row). Hash collisions make two different rows look equal
+ * with probability about n^2 / 2^65 (1e-7 for 4M rows): documented as the only inexactness.
+ * Examples are the lowest repeat rows; merging states of consecutive row ranges keeps them exact.
+ */
+import { addExample, mergeExamples } from '../core/issues.js';
+import { Kind, defineChecker, type BatchView, type CheckResult, type Example, type Finding } from '../core/types.js';
+import { HASH_OUT, combine, hashFloat64, hashString, rowHashInit } from '../stats/hash.js';
+import { hs64Add, hs64Merge, hs64New, hs64Size, type HashSet64 } from '../stats/hashset.js';
+
+/** Hash table of 64-bit keys with the first row each was seen at. */
+interface RowMap {
+  keys: Uint32Array;
+  rows: Float64Array;
+  slots: number;
+  used: number;
+}
+
+function rmNew(slots = 1 << 12): RowMap {
+  return { keys: new Uint32Array(slots * 2), rows: new Float64Array(slots), slots, used: 0 };
+}
+
+/** Insert; returns the first row if the key was present (and keeps the lower row), else 0. */
+function rmPut(m: RowMap, hi: number, lo: number, row: number): number {
+  if ((hi | lo) === 0) lo = 1; // (0,0) marks empty slots
+  if (m.used * 2 >= m.slots) rmGrow(m);
+  const mask = m.slots - 1;
+  let i = (Math.imul(hi ^ lo, 0x9e3779b1) >>> 0) & mask;
+  const keys = m.keys;
+  for (;;) {
+    const h = keys[2 * i]!;
+    const l = keys[2 * i + 1]!;
+    if ((h | l) === 0) {
+      keys[2 * i] = hi;
+      keys[2 * i + 1] = lo;
+      m.rows[i] = row;
+      m.used++;
+      return 0;
+    }
+    if (h === hi && l === lo) {
+      const first = m.rows[i]!;
+      if (row < first) {
+        m.rows[i] = row;
+        return first;
+      }
+      return first;
+    }
+    i = (i + 1) & mask;
+  }
+}
+
+function rmGrow(m: RowMap): void {
+  const old = { ...m };
+  m.slots *= 2;
+  m.keys = new Uint32Array(m.slots * 2);
+  m.rows = new Float64Array(m.slots);
+  m.used = 0;
+  for (let i = 0; i < old.slots; i++) {
+    const h = old.keys[2 * i]!;
+    const l = old.keys[2 * i + 1]!;
+    if ((h | l) !== 0) rmPut(m, h, l, old.rows[i]!);
+  }
+}
+
+interface State {
+  rows: number;
+  exact: RowMap;
+  exactExamples: Example[];
+  near: HashSet64;
+  nearExamples: Example[];
+  key: string[] | null;
+  keyMap: RowMap | null;
+  keyExamples: Example[];
+}
+
+const MISSING_HI = 0x6d697373;
+const MISSING_LO = 0x696e6721;
+const NEEDS_FOLD = /^\s|\s$|\s\s|[A-Z]|[^\x00-\x7f]|[\t\n\r]/;
+
+function cellHash(view: BatchView['views'][number], i: number, fold: boolean): Uint32Array {
+  const k = view.kind[i]!;
+  switch (k) {
+    case Kind.MISSING:
+      HASH_OUT[0] = MISSING_HI;
+      HASH_OUT[1] = MISSING_LO;
+      return HASH_OUT;
+    case Kind.INT:
+    case Kind.FLOAT: {
+      const v = view.num[i]!;
+      return Math.abs(v) > 2 ** 53 ? hashString(view.text[i]!, 11) : hashFloat64(v);
+    }
+    case Kind.BOOL:
+      return hashFloat64(view.num[i]!, 5);
+    default: {
+      const t = view.text[i]!;
+      if (fold && NEEDS_FOLD.test(t)) return hashString(t.trim().replace(/\s+/g, ' ').toLowerCase());
+      return hashString(t);
+    }
+  }
+}
+
+const rowH = new Uint32Array(2);
+
+function rowHash(b: BatchView, cols: number[], i: number, fold: boolean, seed: number): Uint32Array {
+  rowHashInit(seed, rowH);
+  for (const c of cols) {
+    const h = cellHash(b.views[c]!, i, fold);
+    combine(rowH, h[0]!, h[1]!);
+  }
+  return rowH;
+}
+
+export default defineChecker<State>({
+  meta: {
+    id: 'duplicates',
+    dimension: 'uniqueness',
+    description: 'Exact, key and near-duplicate rows.',
+    default: true,
+  },
+  init: (ctx) => ({
+    rows: 0,
+    exact: rmNew(),
+    exactExamples: [],
+    near: hs64New(1024),
+    nearExamples: [],
+    key: ctx.options.keyColumns,
+    keyMap: ctx.options.keyColumns ? rmNew() : null,
+    keyExamples: [],
+  }),
+  update(s, b) {
+    const all = b.columns.map((_, c) => c);
+    let keyCols: number[] | null = null;
+    if (s.key) {
+      keyCols = s.key.map((k) => b.columns.indexOf(k));
+      if (keyCols.some((c) => c < 0)) keyCols = null; // reported in finalize
+    }
+    for (let i = 0; i < b.length; i++) {
+      const row = b.firstRow + i;
+      const line = b.lines ? b.lines[i]! : null;
+      const h = rowHash(b, all, i, false, 0);
+      const first = rmPut(s.exact, h[0]!, h[1]!, row);
+      if (first !== 0) {
+        if (s.exactExamples.length < 5) addExample(s.exactExamples, { row, line, value: `same as row ${first}` });
+      }
+      const nh = rowHash(b, all, i, true, 1);
+      const isNew = hs64Add(s.near, nh[0]!, nh[1]!);
+      if (!isNew && first === 0 && s.nearExamples.length < 5) addExample(s.nearExamples, { row, line, value: null });
+      if (keyCols && s.keyMap) {
+        const kh = rowHash(b, keyCols, i, false, 2);
+        const kf = rmPut(s.keyMap, kh[0]!, kh[1]!, row);
+        if (kf !== 0 && s.keyExamples.length < 5) addExample(s.keyExamples, { row, line, value: `same key as row ${kf}` });
+      }
+    }
+    s.rows += b.length;
+  },
+  merge(a, b) {
+    mergeRowMap(a.exact, b.exact, (row, first) => addExample(a.exactExamples, { row, line: null, value: `same as row ${first}` }));
+    a.exactExamples = mergeExamples(a.exactExamples, b.exactExamples);
+    a.near = hs64Merge(a.near, b.near);
+    a.nearExamples = mergeExamples(a.nearExamples, b.nearExamples);
+    if (a.keyMap && b.keyMap) {
+      mergeRowMap(a.keyMap, b.keyMap, (row, first) => addExample(a.keyExamples, { row, line: null, value: `same key as row ${first}` }));
+      a.keyExamples = mergeExamples(a.keyExamples, b.keyExamples);
+    }
+    a.rows += b.rows;
+    return a;
+  },
+  finalize(s, ctx): CheckResult {
+    const rows = s.rows - s.exact.used;
+    const nearRows = s.rows - hs64Size(s.near) - rows;
+    const keyRows = s.keyMap ? s.rows - s.keyMap.used : null;
+    const fix = (ex: Example[]) => ex.map((e) => ({ ...e, line: e.line ?? (e.row !== null ? ctx.lineOf(e.row) : null) }));
+    const findings: Finding[] = [];
+    if (rows > 0)
+      findings.push({
+        check: 'duplicates',
+        id: 'duplicate-rows',
+        dimension: 'uniqueness',
+        severity: 'warn',
+        column: null,
+        message: `${rows} duplicate rows (repeats of an earlier row)`,
+        count: rows,
+        examples: fix(s.exactExamples),
+      });
+    if (nearRows > 0)
+      findings.push({
+        check: 'duplicates',
+        id: 'near-duplicate-rows',
+        dimension: 'uniqueness',
+        severity: 'info',
+        column: null,
+        message: `${nearRows} more rows repeat an earlier row after trimming, collapsing spaces and ignoring case`,
+        count: nearRows,
+        examples: fix(s.nearExamples),
+      });
+    if (s.key) {
+      const missing = s.key.filter((k) => !ctx.columns.some((c) => c.name === k));
+      if (missing.length)
+        findings.push({
+          check: 'duplicates',
+          id: 'key-not-found',
+          dimension: null,
+          severity: 'error',
+          column: missing[0]!,
+          message: `key column(s) not found: ${missing.join(', ')}`,
+          count: missing.length,
+          examples: [],
+        });
+      else if (keyRows && keyRows > 0)
+        findings.push({
+          check: 'duplicates',
+          id: 'duplicate-keys',
+          dimension: 'uniqueness',
+          severity: 'error',
+          column: s.key.join(','),
+          message: `${keyRows} rows repeat a key (${s.key.join(', ')}) seen earlier`,
+          count: keyRows,
+          examples: fix(s.keyExamples),
+        });
+    }
+    const keyBad = s.key && keyRows !== null ? keyRows : 0;
+    return {
+      findings,
+      tallies: s.rows > 0 ? { '': { uniqueness: { assessed: s.rows, bad: Math.max(rows, keyBad) } } } : {},
+      metrics: { rows, keyRows: s.key ? keyRows : null, nearRows, key: s.key },
+    };
+  },
+});
+
+function mergeRowMap(a: RowMap, b: RowMap, onRepeat: (row: number, first: number) => void): void {
+  for (let i = 0; i < b.slots; i++) {
+    const h = b.keys[2 * i]!;
+    const l = b.keys[2 * i + 1]!;
+    if ((h | l) === 0) continue;
+    const row = b.rows[i]!;
+    const first = rmPut(a, h, l, row);
+    if (first !== 0) onRepeat(Math.max(row, first), Math.min(row, first));
+  }
+}

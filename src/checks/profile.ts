@@ -1,0 +1,694 @@
+/**
+ * The column profile: the core stage every audit runs, and the one other checkers read in finalize.
+ *
+ * Per column it keeps, mergeably: counts by kind (missing, integer, float, boolean, date, datetime, text),
+ * moments of the numeric values, the numeric values themselves in row order while they fit the budget
+ * (exact quantiles, outlier counts and outlier rows), distinct counts, top values, date ranges under both
+ * day/month readings, lexicographic text min/max, and the first examples of every kind.
+ *
+ * Type inference (finalize): see `inferType`. The profile also computes the outlier counts of the report
+ * (`outliers: {iqr, zscore, mad}`); the `outliers` checker turns them into findings and accuracy tallies.
+ */
+import { addExample, mergeExamples } from '../core/issues.js';
+import {
+  Kind,
+  type AuditOptions,
+  type BatchView,
+  type ColumnProfile,
+  type ColumnType,
+  type Example,
+} from '../core/types.js';
+import { hashFloat64, hashString } from '../stats/hash.js';
+import { momAddArray, momMerge, momNew, std as momStd, type Moments } from '../stats/moments.js';
+import { dcAdd, dcCount, dcMerge, dcNew, type DistinctState } from '../stats/distinct.js';
+import { tkAdd, tkApproximate, tkMerge, tkNew, tkTop, type TopKState } from '../stats/topk.js';
+import { kllAdd, kllMerge, kllNew, kllQuantile as kllQ, kllSorted, type KllSorted, type KllState } from '../stats/quantiles.js';
+import {
+  medianSorted,
+  quantileSorted,
+  vsAppend,
+  vsBytes,
+  vsConcat,
+  vsEach,
+  vsNew,
+  vsPad,
+  vsSorted,
+  type ValuesStore,
+} from '../stats/values-store.js';
+
+const KINDS = 7;
+
+function kllFromSorted(values: Float64Array): KllState {
+  const sk = kllNew();
+  for (let i = 0; i < values.length; i++) kllAdd(sk, values[i]!);
+  return sk;
+}
+
+const kllCache = new WeakMap<KllState, KllSorted>();
+function kllQuantile(sk: KllState, p: number): number {
+  let sorted = kllCache.get(sk);
+  if (!sorted) kllCache.set(sk, (sorted = kllSorted(sk)));
+  return kllQ(sk, sorted, p);
+}
+const TOP_CAP = 10_000;
+const TOP_N = 10;
+const HIST_BINS = 20;
+// Control characters other than TAB, LF, CR: C0, DEL and C1.
+// eslint-disable-next-line no-control-regex
+const CONTROL_RE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+export interface ColumnState {
+  name: string;
+  /** 1-based row where this column state starts (columns can appear late in JSON Lines). */
+  start: number;
+  rows: number;
+  kinds: number[];
+  kindExamples: Example[][];
+  /** Integer-looking text with a leading zero (0150): codes. */
+  codes: number;
+  moments: Moments;
+  values: ValuesStore | null;
+  /** Set when values outgrew the budget: quantiles come from this sketch. */
+  sketch: KllState | null;
+  /** The column had non-numeric values so often that keeping numbers stopped (see `dropValues`). */
+  dropped: boolean;
+  distinct: DistinctState;
+  top: TopKState;
+  /** Date ranges: A = `num`, B = the other reading of ambiguous slash dates. */
+  dMinA: number;
+  dMaxA: number;
+  dMinB: number;
+  dMaxB: number;
+  dMinTextA: string | null;
+  dMaxTextA: string | null;
+  dMinTextB: string | null;
+  dMaxTextB: string | null;
+  dayEv: number;
+  monthEv: number;
+  ambiguousDates: number;
+  tMin: string | null;
+  tMax: string | null;
+  control: number;
+  controlExamples: Example[];
+}
+
+export interface ProfileState {
+  budgetPerColumn: number;
+  cols: ColumnState[];
+  byName: Map<string, number>;
+  rows: number;
+}
+
+export function newColumnState(name: string, start: number, budget: number): ColumnState {
+  return {
+    name,
+    start,
+    rows: 0,
+    kinds: new Array(KINDS).fill(0),
+    kindExamples: Array.from({ length: KINDS }, () => []),
+    codes: 0,
+    moments: momNew(),
+    values: null,
+    sketch: null,
+    dropped: false,
+    distinct: dcNew(budget),
+    top: tkNew(TOP_CAP),
+    dMinA: Infinity,
+    dMaxA: -Infinity,
+    dMinB: Infinity,
+    dMaxB: -Infinity,
+    dMinTextA: null,
+    dMaxTextA: null,
+    dMinTextB: null,
+    dMaxTextB: null,
+    dayEv: 0,
+    monthEv: 0,
+    ambiguousDates: 0,
+    tMin: null,
+    tMax: null,
+    control: 0,
+    controlExamples: [],
+  };
+}
+
+const TWO53 = 2 ** 53;
+let numScratch = new Float64Array(0);
+
+function isDigitCode(s: string): boolean {
+  if (s.length < 2 || s.charCodeAt(0) !== 48) return false;
+  for (let i = 1; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+export function updateColumn(st: ColumnState, b: BatchView, c: number, budget: number): void {
+  const view = b.views[c]!;
+  const n = b.length;
+  const { kind, num, text, alt } = view;
+  const lines = b.lines;
+  const first = b.firstRow;
+  if (numScratch.length < n) numScratch = new Float64Array(n);
+  const numOnly = numScratch;
+  let anyNum = false;
+  const kinds = st.kinds;
+  const ex = st.kindExamples;
+  const dist = st.distinct;
+  const top = st.top;
+  for (let i = 0; i < n; i++) {
+    const k = kind[i]!;
+    kinds[k]!++;
+    if (k === Kind.MISSING) {
+      numOnly[i] = NaN;
+      continue;
+    }
+    const t = text[i]!;
+    if (ex[k]!.length < 5) addExample(ex[k]!, { row: first + i, line: lines ? lines[i]! : null, value: t });
+    let h: Uint32Array;
+    let key: string;
+    if (k === Kind.INT || k === Kind.FLOAT) {
+      const v = num[i]!;
+      numOnly[i] = v;
+      anyNum = true;
+      if (v > TWO53 || v < -TWO53) {
+        h = hashString(t, 11);
+        key = t;
+      } else {
+        h = hashFloat64(v);
+        key = k === Kind.INT ? String(v) : t === String(v) ? t : String(v);
+      }
+    } else {
+      numOnly[i] = NaN;
+      if (k === Kind.BOOL) {
+        h = hashFloat64(num[i]!, 5);
+        key = num[i] === 1 ? 'true' : 'false';
+      } else {
+        h = hashString(t);
+        key = t;
+        if (k === Kind.TEXT) {
+          if (isDigitCode(t)) st.codes++;
+          if (CONTROL_RE.test(t)) {
+            st.control++;
+            if (st.controlExamples.length < 5)
+              addExample(st.controlExamples, { row: first + i, line: lines ? lines[i]! : null, value: t });
+          }
+        } else {
+          // DATE / DATETIME
+          const a = num[i]!;
+          const bAlt = alt ? alt[i]! : NaN;
+          const bv = bAlt === bAlt ? bAlt : a;
+          if (bAlt === bAlt) st.ambiguousDates++;
+          if (a < st.dMinA) (st.dMinA = a), (st.dMinTextA = t);
+          if (a > st.dMaxA) (st.dMaxA = a), (st.dMaxTextA = t);
+          if (bv < st.dMinB) (st.dMinB = bv), (st.dMinTextB = t);
+          if (bv > st.dMaxB) (st.dMaxB = bv), (st.dMaxTextB = t);
+        }
+      }
+    }
+    dcAdd(dist, h[0]!, h[1]!);
+    tkAdd(top, key);
+    if (st.tMin === null || t < st.tMin) st.tMin = t;
+    if (st.tMax === null || t > st.tMax) st.tMax = t;
+  }
+  st.dayEv += view.dayFirstEvidence;
+  st.monthEv += view.monthFirstEvidence;
+  if (anyNum) momAddArray(st.moments, numOnly, null, 0, n);
+  // numeric values in row order
+  if (!st.dropped) {
+    if (st.sketch) {
+      if (anyNum) for (let i = 0; i < n; i++) if (numOnly[i] === numOnly[i]) kllAdd(st.sketch, numOnly[i]!);
+    } else if (st.values || anyNum) {
+      if (!st.values) {
+        st.values = vsNew(st.start);
+        vsPad(st.values, st.rows);
+      }
+      vsAppend(st.values, numOnly, 0, n);
+      if (vsBytes(st.values) > budget) toSketch(st);
+    }
+    // Keeping numbers of a column that is mostly text is waste: stop after 1,000 values if under half are numbers.
+    const nonMissing = st.rows + n - st.kinds[Kind.MISSING]!;
+    const numeric = st.kinds[Kind.INT]! + st.kinds[Kind.FLOAT]!;
+    if (nonMissing >= 1000 && numeric * 2 < nonMissing && (st.values || st.sketch)) {
+      st.values = null;
+      st.sketch = null;
+      st.dropped = true;
+    }
+  }
+  st.rows += n;
+}
+
+function toSketch(st: ColumnState): void {
+  if (!st.values) return;
+  st.sketch = kllFromSorted(vsSorted(st.values));
+  st.values = null;
+}
+
+export function initProfile(options: AuditOptions): ProfileState {
+  return { budgetPerColumn: options.exactBudgetBytes, cols: [], byName: new Map(), rows: 0 };
+}
+
+export function updateProfile(state: ProfileState, b: BatchView): void {
+  // columns can appear late (JSON Lines): their state starts padded at this batch's first row
+  for (let c = state.cols.length; c < b.columns.length; c++) {
+    const st = newColumnState(b.columns[c]!, b.firstRow - state.rows, state.budgetPerColumn);
+    // rows of this state before the column appeared are missing for it
+    st.kinds[Kind.MISSING] = state.rows;
+    st.rows = state.rows;
+    state.byName.set(st.name, c);
+    state.cols.push(st);
+  }
+  const budget = state.budgetPerColumn;
+  for (let c = 0; c < b.columns.length; c++) updateColumn(state.cols[c]!, b, c, budget);
+  state.rows += b.length;
+}
+
+function mergeColumn(a: ColumnState, b: ColumnState, budget: number): ColumnState {
+  const [x, y] = a.start <= b.start ? [a, b] : [b, a];
+  for (let k = 0; k < KINDS; k++) {
+    x.kinds[k]! += y.kinds[k]!;
+    x.kindExamples[k] = mergeExamples(x.kindExamples[k]!, y.kindExamples[k]!);
+  }
+  x.codes += y.codes;
+  x.moments = momMerge(x.moments, y.moments);
+  if (x.dropped || y.dropped) {
+    x.values = null;
+    x.sketch = null;
+    x.dropped = true;
+  } else if (x.sketch || y.sketch) {
+    const sx = x.sketch ?? (x.values ? kllFromSorted(vsSorted(x.values)) : null);
+    const sy = y.sketch ?? (y.values ? kllFromSorted(vsSorted(y.values)) : null);
+    x.sketch = sx && sy ? kllMerge(sx, sy) : (sx ?? sy);
+    x.values = null;
+  } else if (x.values || y.values) {
+    const vx = x.values ?? vsNew(x.start);
+    if (!x.values) vsPad(vx, x.rows);
+    const vy = y.values ?? vsNew(y.start);
+    if (!y.values) vsPad(vy, y.rows);
+    x.values = vsConcat(vx, vy);
+    if (vsBytes(x.values) > budget) toSketch(x);
+  }
+  x.distinct = dcMerge(x.distinct, y.distinct);
+  x.top = tkMerge(x.top, y.top);
+  if (y.dMinA < x.dMinA) (x.dMinA = y.dMinA), (x.dMinTextA = y.dMinTextA);
+  if (y.dMaxA > x.dMaxA) (x.dMaxA = y.dMaxA), (x.dMaxTextA = y.dMaxTextA);
+  if (y.dMinB < x.dMinB) (x.dMinB = y.dMinB), (x.dMinTextB = y.dMinTextB);
+  if (y.dMaxB > x.dMaxB) (x.dMaxB = y.dMaxB), (x.dMaxTextB = y.dMaxTextB);
+  x.dayEv += y.dayEv;
+  x.monthEv += y.monthEv;
+  x.ambiguousDates += y.ambiguousDates;
+  if (y.tMin !== null && (x.tMin === null || y.tMin < x.tMin)) x.tMin = y.tMin;
+  if (y.tMax !== null && (x.tMax === null || y.tMax > x.tMax)) x.tMax = y.tMax;
+  x.control += y.control;
+  x.controlExamples = mergeExamples(x.controlExamples, y.controlExamples);
+  x.rows += y.rows;
+  return x;
+}
+
+/** Merge two profile states over consecutive (or any disjoint) row ranges. */
+export function mergeProfile(a: ProfileState, b: ProfileState): ProfileState {
+  const [x, y] = firstRowOf(a) <= firstRowOf(b) ? [a, b] : [b, a];
+  for (const cy of y.cols) {
+    const i = x.byName.get(cy.name);
+    if (i === undefined) {
+      // column only in y: rows of x are missing for it
+      const pad = newColumnState(cy.name, firstRowOf(x), x.budgetPerColumn);
+      pad.kinds[Kind.MISSING] = x.rows;
+      pad.rows = x.rows;
+      x.byName.set(cy.name, x.cols.length);
+      x.cols.push(mergeColumn(pad, cy, x.budgetPerColumn));
+    } else {
+      x.cols[i] = mergeColumn(x.cols[i]!, cy, x.budgetPerColumn);
+    }
+  }
+  // columns only in x: y's rows are missing for them
+  for (const cx of x.cols) {
+    if (!y.byName.has(cx.name)) {
+      cx.kinds[Kind.MISSING]! += y.rows;
+      if (cx.values) vsPad(cx.values, y.rows);
+      cx.rows += y.rows;
+    }
+  }
+  x.rows += y.rows;
+  return x;
+}
+
+function firstRowOf(s: ProfileState): number {
+  let m = Infinity;
+  for (const c of s.cols) if (c.start < m) m = c.start;
+  return m;
+}
+
+// ---------------------------------------------------------------------------------------------
+// finalize
+
+/** What other checkers may read about a column after profiling. */
+export interface ColumnDetail {
+  name: string;
+  index: number;
+  type: ColumnType;
+  kinds: number[];
+  kindExamples: Example[][];
+  /** Cells whose kind does not fit the column's type (type noise). */
+  noise: number;
+  noiseKinds: number[];
+  identifierLike: boolean;
+  /** Exact sorted numeric values; null when approximate or not numeric. */
+  sorted: Float64Array | null;
+  /** Numeric values in row order (exact mode), for outlier rows. */
+  values: ValuesStore | null;
+  sketch: KllState | null;
+  /** For slash dates: true when day-first, false month-first, null ambiguous or not applicable. */
+  dayFirst: boolean | null;
+  dateOrder: 'day-first' | 'month-first' | 'mixed' | 'ambiguous' | null;
+  control: number;
+  controlExamples: Example[];
+  /** Fences used for outlier counts. */
+  fences: { iqr: [number, number] | null; zscore: [number, number] | null; mad: [number, number] | null };
+  /** Robust rule on log scale for positive, right-skewed columns (accuracy scoring). */
+  scoringFence: { lo: number; hi: number; log: boolean } | null;
+  scoringOutliers: number | null;
+}
+
+const NUMERIC_KINDS = [Kind.INT, Kind.FLOAT];
+
+export function inferType(st: ColumnState, o: AuditOptions): ColumnType {
+  const forced = o.types[st.name];
+  if (forced) return forced;
+  const k = st.kinds;
+  const nonMissing = st.rows - k[Kind.MISSING]!;
+  if (nonMissing === 0) return 'empty';
+  const th = o.numericThreshold;
+  const ints = k[Kind.INT]!;
+  const floats = k[Kind.FLOAT]!;
+  // leading-zero codes make an integer-looking column a string column
+  if (st.codes > 0 && (ints + st.codes) / nonMissing >= th) return 'string';
+  if ((ints + floats) / nonMissing >= th) return floats > 0 ? 'float' : 'integer';
+  if (k[Kind.BOOL]! / nonMissing >= th) return 'boolean';
+  const dates = k[Kind.DATE]! + k[Kind.DATETIME]!;
+  if (dates / nonMissing >= th) return k[Kind.DATETIME]! > 0 ? 'datetime' : 'date';
+  const { count } = dcCount(st.distinct);
+  if (count <= Math.max(2, Math.min(50, nonMissing / 10))) return 'categorical';
+  return 'string';
+}
+
+/** Kinds that fit a type; other non-missing kinds are type noise. */
+function fits(type: ColumnType): number[] {
+  switch (type) {
+    case 'integer':
+      return [Kind.INT];
+    case 'float':
+      return NUMERIC_KINDS;
+    case 'boolean':
+      return [Kind.BOOL];
+    case 'date':
+      return [Kind.DATE];
+    case 'datetime':
+      return [Kind.DATE, Kind.DATETIME];
+    default:
+      return [Kind.INT, Kind.FLOAT, Kind.BOOL, Kind.DATE, Kind.DATETIME, Kind.TEXT];
+  }
+}
+
+function countOutside(sorted: Float64Array, lo: number, hi: number): number {
+  // strictly outside [lo, hi]
+  let a = 0;
+  let b = sorted.length;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (sorted[m]! < lo) a = m + 1;
+    else b = m;
+  }
+  const below = a;
+  a = 0;
+  b = sorted.length;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (sorted[m]! <= hi) a = m + 1;
+    else b = m;
+  }
+  return below + (sorted.length - a);
+}
+
+/** Unscaled median absolute deviation around `med`, exact. */
+function madSorted(sorted: Float64Array, med: number, f: (x: number) => number = (x) => x): number {
+  const dev = new Float64Array(sorted.length);
+  for (let i = 0; i < sorted.length; i++) dev[i] = Math.abs(f(sorted[i]!) - med);
+  dev.sort();
+  return medianSorted(dev) ?? NaN;
+}
+
+function histogram(sorted: Float64Array): { edges: number[]; counts: number[] } | null {
+  const n = sorted.length;
+  if (n === 0) return null;
+  const lo = sorted[0]!;
+  const hi = sorted[n - 1]!;
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return null;
+  if (lo === hi) return { edges: [lo, hi], counts: [n] };
+  const bins = HIST_BINS;
+  const width = (hi - lo) / bins;
+  const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? hi : lo + i * width));
+  const counts = new Array(bins).fill(0);
+  for (let i = 0; i < n; i++) {
+    let b = Math.floor((sorted[i]! - lo) / width);
+    if (b >= bins) b = bins - 1;
+    counts[b]++;
+  }
+  return { edges, counts };
+}
+
+function histogramFromSketch(sk: KllState, lo: number, hi: number, n: number): { edges: number[]; counts: number[] } | null {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi) || n === 0) return null;
+  if (lo === hi) return { edges: [lo, hi], counts: [n] };
+  const bins = HIST_BINS;
+  const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? hi : lo + (i * (hi - lo)) / bins));
+  // invert the sketch's CDF at 200 points to spread counts over bins
+  const counts = new Array(bins).fill(0);
+  const steps = 200;
+  for (let s = 0; s < steps; s++) {
+    const v = kllQuantile(sk, (s + 0.5) / steps);
+    let b = Math.floor(((v - lo) / (hi - lo)) * bins);
+    if (b >= bins) b = bins - 1;
+    if (b < 0) b = 0;
+    counts[b] += n / steps;
+  }
+  return { edges, counts: counts.map((c) => Math.round(c)) };
+}
+
+const emptyScores = () => ({
+  overall: null,
+  completeness: null,
+  validity: null,
+  accuracy: null,
+  consistency: null,
+  uniqueness: null,
+  timeliness: null,
+});
+
+export function finalizeColumn(st: ColumnState, index: number, rows: number, o: AuditOptions): { profile: ColumnProfile; detail: ColumnDetail } {
+  const type = inferType(st, o);
+  const k = st.kinds;
+  const missing = k[Kind.MISSING]! + Math.max(0, rows - st.rows);
+  const count = rows - missing;
+  const ok = new Set(fits(type));
+  const noiseKinds = new Array(KINDS).fill(0);
+  let noise = 0;
+  for (let kk = 1; kk < KINDS; kk++)
+    if (!ok.has(kk as Kind)) {
+      noiseKinds[kk] = k[kk]!;
+      noise += k[kk]!;
+    }
+  // codes in a string column inferred from integer-looking values: not noise
+  const distinct = dcCount(st.distinct);
+  const numeric = type === 'integer' || type === 'float';
+  const notes: string[] = [];
+  let approximate = distinct.approximate || tkApproximate(st.top);
+
+  let min: number | string | null = null;
+  let max: number | string | null = null;
+  let mean: number | null = null;
+  let sd: number | null = null;
+  let p25: number | null = null;
+  let med: number | null = null;
+  let p75: number | null = null;
+  let hist: ColumnProfile['histogram'] = null;
+  let outliers: ColumnProfile['outliers'] = null;
+  let sorted: Float64Array | null = null;
+  const fences: ColumnDetail['fences'] = { iqr: null, zscore: null, mad: null };
+  let scoringFence: ColumnDetail['scoringFence'] = null;
+  let scoringOutliers: number | null = null;
+  let identifierLike = false;
+
+  let dayFirst: boolean | null = null;
+  let dateOrder: ColumnDetail['dateOrder'] = null;
+
+  if (numeric) {
+    const m = st.moments;
+    if (m.n > 0) {
+      min = m.min;
+      max = m.max;
+      mean = m.n > 0 ? (m.sum + m.sumC) / m.n : null;
+      sd = m.n > 1 ? momStd(m) : null;
+    }
+    if (st.values) {
+      sorted = vsSorted(st.values);
+      p25 = quantileSorted(sorted, 0.25);
+      med = medianSorted(sorted);
+      p75 = quantileSorted(sorted, 0.75);
+      hist = histogram(sorted);
+    } else if (st.sketch) {
+      approximate = true;
+      p25 = kllQuantile(st.sketch, 0.25);
+      med = kllQuantile(st.sketch, 0.5);
+      p75 = kllQuantile(st.sketch, 0.75);
+      hist = histogramFromSketch(st.sketch, m.min, m.max, m.n);
+      notes.push('quantiles and outlier counts come from a KLL sketch (values exceeded the exact budget)');
+    } else if (st.dropped) {
+      notes.push('quantiles not computed: numbers were dropped early because most early values were text');
+    }
+    // identifier-like: integers, all distinct, no missing-heavy
+    identifierLike = type === 'integer' && count >= 20 && distinct.count === count && !distinct.approximate;
+    if (identifierLike) notes.push('identifier-like (unique integers): excluded from outlier checks');
+    if (p25 !== null && p75 !== null && med !== null && !identifierLike) {
+      const iqr = p75 - p25;
+      fences.iqr = [p25 - 1.5 * iqr, p75 + 1.5 * iqr];
+      if (sd !== null && sd > 0 && mean !== null) fences.zscore = [mean - 3 * sd, mean + 3 * sd];
+      let madV: number | null = null;
+      if (sorted) madV = madSorted(sorted, med);
+      if (madV !== null && madV > 0) fences.mad = [med - (3.5 * madV) / 0.6745, med + (3.5 * madV) / 0.6745];
+      if (sorted) {
+        outliers = {
+          iqr: countOutside(sorted, fences.iqr[0], fences.iqr[1]),
+          zscore: fences.zscore ? countOutside(sorted, fences.zscore[0], fences.zscore[1]) : 0,
+          mad: fences.mad ? countOutside(sorted, fences.mad[0], fences.mad[1]) : null,
+        };
+        if (madV === 0) notes.push('MAD is 0: the robust outlier rule is not assessable');
+        // scoring rule: robust z on the log scale for positive right-skewed columns, else on the raw scale
+        const bowley = iqr > 0 ? (p75 + p25 - 2 * med) / iqr : 0;
+        const useLog = sorted[0]! > 0 && bowley > 0.2;
+        if (useLog) {
+          const lmed = Math.log(med);
+          const lmad = madSorted(sorted, lmed, Math.log);
+          if (lmad > 0) {
+            const lo = Math.exp(lmed - (3.5 * lmad) / 0.6745);
+            const hi = Math.exp(lmed + (3.5 * lmad) / 0.6745);
+            scoringFence = { lo, hi, log: true };
+          }
+        } else if (fences.mad) {
+          scoringFence = { lo: fences.mad[0], hi: fences.mad[1], log: false };
+        }
+        scoringOutliers = scoringFence ? countOutside(sorted, scoringFence.lo, scoringFence.hi) : null;
+      } else if (st.sketch) {
+        // counts from the sketch's rank estimates (approximate)
+        const cnt = (lo: number, hi: number) => Math.round(m.n * (sketchCdf(st.sketch!, lo, true) + 1 - sketchCdf(st.sketch!, hi, false)));
+        outliers = {
+          iqr: cnt(fences.iqr[0], fences.iqr[1]),
+          zscore: fences.zscore ? cnt(fences.zscore[0], fences.zscore[1]) : 0,
+          mad: null,
+        };
+      }
+    }
+  } else if (type === 'date' || type === 'datetime') {
+    if (st.dayEv > 0 && st.monthEv > 0) dateOrder = 'mixed';
+    else if (st.dayEv > 0) dateOrder = 'day-first';
+    else if (st.monthEv > 0) dateOrder = 'month-first';
+    else if (st.ambiguousDates > 0) dateOrder = 'ambiguous';
+    // num holds the month-first reading unless --dayfirst; B is the other reading
+    const optDay = o.dayFirst === true;
+    const useB = dateOrder === 'day-first' ? !optDay : dateOrder === 'month-first' ? optDay : false;
+    dayFirst = dateOrder === 'day-first' ? true : dateOrder === 'month-first' ? false : o.dayFirst === true ? true : null;
+    min = useB ? st.dMinTextB : st.dMinTextA;
+    max = useB ? st.dMaxTextB : st.dMaxTextA;
+    if (dateOrder === 'ambiguous') notes.push('slash dates are ambiguous (no day above 12): read as ' + (o.dayFirst ? 'day-first' : 'month-first'));
+    if (dateOrder === 'mixed') notes.push('slash dates are both day-first and month-first');
+  } else if (type !== 'empty') {
+    min = st.tMin;
+    max = st.tMax;
+    if (type === 'boolean') {
+      min = null;
+      max = null;
+    }
+  }
+  if (!numeric && type === 'string' && count >= 20 && distinct.count === count && !distinct.approximate) {
+    identifierLike = true;
+    notes.push('identifier-like (all values distinct)');
+  }
+
+  const profile: ColumnProfile = {
+    name: st.name,
+    type,
+    count,
+    missing,
+    distinct: distinct.count,
+    min,
+    max,
+    mean,
+    std: sd,
+    p25,
+    median: med,
+    p75,
+    outliers,
+    approximate,
+    top: tkTop(st.top, TOP_N),
+    histogram: hist,
+    scores: emptyScores(),
+    ...(notes.length ? { notes } : {}),
+  };
+  const detail: ColumnDetail = {
+    name: st.name,
+    index,
+    type,
+    kinds: k.slice(),
+    kindExamples: st.kindExamples,
+    noise,
+    noiseKinds,
+    identifierLike,
+    sorted,
+    values: st.values,
+    sketch: st.sketch,
+    dayFirst,
+    dateOrder,
+    control: st.control,
+    controlExamples: st.controlExamples,
+    fences,
+    scoringFence,
+    scoringOutliers,
+  };
+  return { profile, detail };
+}
+
+/** Share of the sketch's mass below x (strictly when `strict`), by bisection on quantiles. */
+function sketchCdf(sk: KllState, x: number, strict: boolean): number {
+  let lo = 0;
+  let hi = 1;
+  for (let i = 0; i < 30; i++) {
+    const mid = (lo + hi) / 2;
+    const q = kllQuantile(sk, mid);
+    if (q < x || (!strict && q === x)) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function finalizeProfile(state: ProfileState, rows: number, o: AuditOptions, columns: string[]) {
+  const profiles: ColumnProfile[] = [];
+  const details: ColumnDetail[] = [];
+  for (let i = 0; i < columns.length; i++) {
+    const idx = state.byName.get(columns[i]!);
+    const st = idx === undefined ? newColumnState(columns[i]!, 1, 0) : state.cols[idx]!;
+    const { profile, detail } = finalizeColumn(st, i, rows, o);
+    profiles.push(profile);
+    details.push(detail);
+  }
+  return { profiles, details };
+}
+
+/** Row numbers of the first values strictly outside [lo, hi] (exact mode), lowest first. */
+export function firstOutside(values: ValuesStore, lo: number, hi: number, max = 5): { row: number; value: number }[] {
+  const out: { row: number; value: number }[] = [];
+  vsEach(values, (row, v) => {
+    if (v < lo || v > hi) out.push({ row, value: v });
+    return out.length < max;
+  });
+  return out;
+}

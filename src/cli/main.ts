@@ -1,0 +1,95 @@
+/**
+ * The command line: parses arguments, runs a command, hands the result to a reporter and sets the exit code.
+ * This is the only module that sets process.exitCode. Commands are imported lazily so `dq --help` stays fast.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { DqError, EXIT } from '../errors.js';
+import { TOOL_VERSION } from '../version.js';
+import { collect } from './options.js';
+
+function addReadFlags(cmd: Command): Command {
+  return cmd
+    .option('--delimiter <char>', 'field delimiter (default: sniffed among , ; TAB |); "tab" for TAB')
+    .option('--no-header', 'the first line is data, not column names (columns are named column_1, column_2, ...)')
+    .option('--encoding <name>', 'text encoding: utf-8 (default; UTF-16 is detected by its BOM), utf-16, latin1, windows-1252')
+    .option('--decimal <char>', "decimal mark for numbers: '.' (default) or ','")
+    .option('--type <COL=TYPE>', 'force a column type (integer, float, boolean, date, datetime, string, categorical); repeatable', collect)
+    .option('--dayfirst', 'read ambiguous slash dates (03/04/2020) as day first')
+    .option('--na-values <list>', 'comma-separated tokens that mean missing, replacing the default list')
+    .option('--extra-na-values <list>', 'comma-separated tokens that mean missing, added to the default list')
+    .option('--input-format <fmt>', 'csv, tsv, jsonl or parquet (default: from content and extension)')
+    .option('--max-field-bytes <n>', 'reject fields larger than this many bytes (default 64 MiB)')
+    .option('--max-columns <n>', 'reject inputs with more columns (default 100000)');
+}
+
+function addAuditFlags(cmd: Command): Command {
+  return addReadFlags(cmd)
+    .addOption(new Option('-f, --format <fmt>', 'report format').choices(['terminal', 'json', 'markdown', 'junit', 'github']).default('terminal'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--report <fmt=file>', 'also write a report in another format (json, markdown, junit, github, terminal); repeatable', collect)
+    .option('--no-examples', 'leave data values out of every output')
+    .option('--checks <ids>', 'run only these checks (comma-separated)')
+    .option('--skip-checks <ids>', 'skip these checks (comma-separated)')
+    .option('--columns <names>', 'audit only these columns (comma-separated)')
+    .option('--exclude-columns <names>', 'leave these columns out (comma-separated)')
+    .option('--key <cols>', 'key columns for duplicate-key counting (comma-separated)')
+    .option('--numeric-threshold <share>', 'share of values that must be numbers for a numeric column (default 0.95)')
+    .option('--timestamp-column <col>', 'column with record times for timeliness (default: the only datetime column)')
+    .option('--max-age <duration>', 'records older than this are stale: 90s, 15m, 36h, 7d, 2w')
+    .option('--as-of <time>', 'reference time for ages, ISO 8601 (default: now)')
+    .option('--timezone <zone>', 'zone for times written without one (default UTC)')
+    .option('--strict', 'ragged rows, invalid lines and invalid UTF-8 make the input unreadable (exit 3)')
+    .option('--sample <n>', 'audit a seeded random sample of n rows')
+    .option('--seed <n>', 'seed for --sample', '42')
+    .option('--exact-budget <MB>', 'memory per numeric column for exact quantiles before a sketch is used (default 16)')
+    .option('-q, --quiet', 'no progress on stderr');
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command();
+  program
+    .name('dq')
+    .description('Audit, gate and clean CSV, JSON Lines and Parquet data.')
+    .version(TOOL_VERSION, '-V, --version')
+    .showHelpAfterError('(run dq --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  addAuditFlags(program.command('audit').description('audit one or more files (or - for stdin) and print a scored report').argument('<files...>'))
+    .action(async (files: string[], flags) => {
+      const { runAudit } = await import('./audit.js');
+      process.exitCode = await runAudit(files, flags, 'audit');
+    });
+
+  addAuditFlags(program.command('profile').description('print the per-column profile only').argument('<files...>'))
+    .action(async (files: string[], flags) => {
+      const { runAudit } = await import('./audit.js');
+      process.exitCode = await runAudit(files, flags, 'profile');
+    });
+
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    process.exitCode = handleError(e);
+  }
+}
+
+export function handleError(e: unknown): number {
+  if (e instanceof CommanderError) {
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
+    return EXIT.USAGE;
+  }
+  if (e instanceof DqError) {
+    process.stderr.write(`dq: ${oneLine(e.message)}\n`);
+    return e.exitCode;
+  }
+  const err = e as Error;
+  process.stderr.write(`dq: internal error: ${oneLine(err?.message ?? String(e))} (please report this with the command you ran)\n`);
+  if (process.env.DQ_DEBUG) process.stderr.write(String(err?.stack) + '\n');
+  return EXIT.INPUT;
+}
+
+function oneLine(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\r\n]+/g, ' ').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
+}

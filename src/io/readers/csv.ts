@@ -1,0 +1,1046 @@
+/**
+ * CSV / TSV reader: a hand-written, quote-aware byte scanner.
+ *
+ * Pipeline: input.stream() (1 MiB Buffers) -> encoding layer (BOM, UTF-16 transcoded to UTF-8) ->
+ * working buffer = unfinished record + new chunk -> one string per buffer (latin1Slice when ASCII,
+ * utf8Slice otherwise) -> the scanner walks the *bytes* and slices fields out of the *string*
+ * (byte offset - `delta` = string offset, where delta counts UTF-8 continuation bytes seen so far).
+ * Per field this costs one String#slice, which is far cheaper than a native Buffer#toString call.
+ *
+ * Invalid UTF-8 (rare) switches that buffer to a slow path: each field is decoded with
+ * Buffer#toString('utf8') and checked with isUtf8, so the affected records can be reported.
+ *
+ * A record longer than ACCUMULATE_AT bytes that is still unfinished is not re-scanned for every new
+ * chunk: a small state machine follows the quotes across chunks (and enforces maxFieldBytes) until
+ * the record ends, and only then is the whole record parsed once.
+ */
+import { isAscii, isUtf8 } from 'node:buffer';
+import type { IssueLog } from '../../core/issues.js';
+import type { Batch, Cell } from '../../core/types.js';
+import { DqError, InputError } from '../../errors.js';
+import type { Input } from '../source.js';
+import type { Encoding, Reader, ReaderOptions } from './types.js';
+
+const LF = 10;
+const CR = 13;
+const QUOTE = 34;
+
+/** How many bytes the sniffers look at. */
+const SNIFF_BYTES = 64 * 1024;
+/** An unfinished record longer than this is followed with the state machine instead of re-parsed. */
+const ACCUMULATE_AT = 1 << 20;
+/** Examples (raw records, extra fields) are cut to this many characters. */
+const EXAMPLE_CHARS = 200;
+
+const CANDIDATES = [',', '\t', ';', '|'];
+
+// Byte classes for the unquoted scan (T) and the quoted scan (TQ).
+const C_NORMAL = 0;
+const C_DELIM = 1; // T only
+const C_QUOTE = 1; // TQ only
+const C_LF = 2;
+const C_CR = 3;
+const C_HIGH = 4; // a byte >= 0x80 in UTF-8 mode
+
+// Parser results.
+const DONE = 0; // every complete record of the buffer was consumed
+const FULL = 1; // the batch is full; call again after taking it
+
+/** Windows-1252 code points for bytes 0x80..0x9F (undefined ones stay as the C1 control). */
+const CP1252 = [
+  0x20ac, 0x81, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8d, 0x017d, 0x8f,
+  0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x9d, 0x017e, 0x0178,
+];
+const CP1252_RE = /[\x80-\x9f]/g;
+const cp1252Char = (ch: string): string => String.fromCharCode(CP1252[ch.charCodeAt(0) - 0x80]!);
+
+/** Buffer's undocumented but long-standing direct decoders (no argument checks); toString otherwise. */
+interface SliceBuffer extends Buffer {
+  latin1Slice(start: number, end: number): string;
+  utf8Slice(start: number, end: number): string;
+}
+const HAS_SLICE = typeof (Buffer.prototype as Partial<SliceBuffer>).latin1Slice === 'function' &&
+  typeof (Buffer.prototype as Partial<SliceBuffer>).utf8Slice === 'function';
+const latin1 = HAS_SLICE
+  ? (b: Buffer, s: number, e: number): string => (b as SliceBuffer).latin1Slice(s, e)
+  : (b: Buffer, s: number, e: number): string => b.toString('latin1', s, e);
+const utf8 = HAS_SLICE
+  ? (b: Buffer, s: number, e: number): string => (b as SliceBuffer).utf8Slice(s, e)
+  : (b: Buffer, s: number, e: number): string => b.toString('utf8', s, e);
+
+function truncate(s: string, max = EXAMPLE_CHARS): string {
+  return s.length > max ? s.slice(0, max) + '…' : s;
+}
+
+function delimiterName(d: string): string {
+  return d === '\t' ? 'TAB' : d;
+}
+
+/** Normalises a user-given delimiter ('\t', 'tab', ...) to one character. */
+function normaliseDelimiter(path: string, d: string): string {
+  const lower = d.toLowerCase();
+  if (d === '\\t' || lower === 'tab' || lower === 'tsv') return '\t';
+  if (lower === 'comma') return ',';
+  if (lower === 'semicolon') return ';';
+  if (lower === 'pipe') return '|';
+  if (d.length !== 1 || d.charCodeAt(0) > 0x7f || d === '"' || d === '\n' || d === '\r') {
+    throw new InputError(path, `delimiter ${JSON.stringify(d)} is not supported; use one ASCII character other than a quote or line break`);
+  }
+  return d;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sniffing
+
+interface SniffResult {
+  delimiter: string;
+  lineTerminator: 'LF' | 'CRLF' | 'CR' | 'mixed';
+}
+
+/**
+ * Counts fields per record for delimiter byte `d` in `buf`, quote-aware, up to `maxRecords` records.
+ * The last record is dropped when the sample does not reach end of file (it may be cut).
+ */
+function fieldCounts(buf: Buffer, d: number, atEof: boolean, maxRecords: number): number[] {
+  const counts: number[] = [];
+  const n = buf.length;
+  let p = 0;
+  while (p < n && counts.length < maxRecords) {
+    const c0 = buf[p]!;
+    if (c0 === LF || c0 === CR) {
+      p += c0 === CR && buf[p + 1] === LF ? 2 : 1;
+      continue; // blank line
+    }
+    let fields = 1;
+    let complete = false;
+    let fieldStart = true;
+    while (p < n) {
+      const c = buf[p]!;
+      if (fieldStart && c === QUOTE) {
+        // quoted: skip to the closing quote
+        let q = p + 1;
+        for (;;) {
+          q = buf.indexOf(QUOTE, q);
+          if (q < 0 || q + 1 >= n) {
+            q = -1;
+            break;
+          }
+          if (buf[q + 1] === QUOTE) q += 2;
+          else break;
+        }
+        if (q < 0) {
+          p = n;
+          break;
+        }
+        p = q + 1;
+        fieldStart = false;
+        continue;
+      }
+      fieldStart = false;
+      if (c === d) {
+        fields++;
+        fieldStart = true;
+        p++;
+      } else if (c === LF || c === CR) {
+        p += c === CR && buf[p + 1] === LF ? 2 : 1;
+        complete = true;
+        break;
+      } else p++;
+    }
+    if (complete || atEof) counts.push(fields);
+  }
+  return counts;
+}
+
+function sniffDelimiter(buf: Buffer, atEof: boolean, fallback: string): string {
+  let best: string | null = null;
+  let bestConsistency = -1;
+  let bestMode = 0;
+  const order = [fallback, ...CANDIDATES.filter((c) => c !== fallback)];
+  for (const cand of order) {
+    const counts = fieldCounts(buf, cand.charCodeAt(0), atEof, 100);
+    if (counts.length === 0) continue;
+    const freq = new Map<number, number>();
+    for (const k of counts) freq.set(k, (freq.get(k) ?? 0) + 1);
+    let mode = 0;
+    let modeFreq = 0;
+    for (const [k, f] of freq) {
+      if (f > modeFreq || (f === modeFreq && k > mode)) {
+        mode = k;
+        modeFreq = f;
+      }
+    }
+    if (mode <= 1) continue; // the delimiter does not split the typical record
+    const consistency = modeFreq / counts.length;
+    if (consistency > bestConsistency + 1e-9 || (Math.abs(consistency - bestConsistency) <= 1e-9 && mode > bestMode)) {
+      best = cand;
+      bestConsistency = consistency;
+      bestMode = mode;
+    }
+  }
+  return best ?? fallback;
+}
+
+function countNuls(buf: Buffer): { count: number; first: number } {
+  let count = 0;
+  let first = -1;
+  let i = buf.indexOf(0);
+  while (i >= 0) {
+    if (first < 0) first = i;
+    count++;
+    i = buf.indexOf(0, i + 1);
+  }
+  return { count, first };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoding layer
+
+type Mode = 'utf-8' | 'latin1' | 'windows-1252';
+
+interface Decoded {
+  /** Byte mode the scanner works in (UTF-16 is transcoded to UTF-8). */
+  mode: Mode;
+  encoding: Encoding | 'utf-16le' | 'utf-16be';
+  bom: boolean;
+  chunks: AsyncGenerator<Buffer, void, undefined>;
+  /** The first transcoded bytes (at least SNIFF_BYTES unless the file is shorter). */
+  head: Buffer;
+  headIsAll: boolean;
+}
+
+async function readHead(it: AsyncIterator<Buffer>): Promise<{ head: Buffer; done: boolean }> {
+  const parts: Buffer[] = [];
+  let total = 0;
+  let done = false;
+  while (total < SNIFF_BYTES) {
+    const r = await it.next();
+    if (r.done) {
+      done = true;
+      break;
+    }
+    const b = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value as Uint8Array);
+    if (b.length === 0) continue;
+    parts.push(b);
+    total += b.length;
+  }
+  return { head: parts.length === 1 ? parts[0]! : Buffer.concat(parts, total), done };
+}
+
+async function openDecoded(input: Input, opts: ReaderOptions): Promise<Decoded> {
+  const it = input.stream()[Symbol.asyncIterator]();
+  const { head: raw, done } = await readHead(it);
+  let encoding: Decoded['encoding'];
+  let bomLen = 0;
+  const want = opts.encoding;
+  const b0 = raw[0];
+  const b1 = raw[1];
+  const b2 = raw[2];
+  const utf8Bom = b0 === 0xef && b1 === 0xbb && b2 === 0xbf;
+  const leBom = b0 === 0xff && b1 === 0xfe;
+  const beBom = b0 === 0xfe && b1 === 0xff;
+  if (want === null || want === 'utf-16') {
+    if (utf8Bom && want === null) {
+      encoding = 'utf-8';
+      bomLen = 3;
+    } else if (leBom) {
+      encoding = 'utf-16le';
+      bomLen = 2;
+    } else if (beBom) {
+      encoding = 'utf-16be';
+      bomLen = 2;
+    } else encoding = want === 'utf-16' ? 'utf-16le' : 'utf-8';
+  } else {
+    encoding = want;
+    if (want === 'utf-8' && utf8Bom) bomLen = 3;
+    else if (want === 'utf-16le' && leBom) bomLen = 2;
+    else if (want === 'utf-16be' && beBom) bomLen = 2;
+  }
+  const utf16 = encoding === 'utf-16le' || encoding === 'utf-16be';
+  if (!utf16 && raw.length > 0) {
+    const { count, first } = countNuls(raw.subarray(0, SNIFF_BYTES));
+    if (count > 0 && count > Math.min(raw.length, SNIFF_BYTES) * 0.01) {
+      throw new InputError(
+        input.path,
+        `looks like binary data, not delimited text (NUL bytes at byte ${first}); is this a Parquet or compressed file?`,
+      );
+    }
+  }
+  const mode: Mode = encoding === 'latin1' ? 'latin1' : encoding === 'windows-1252' ? 'windows-1252' : 'utf-8';
+
+  let chunks: AsyncGenerator<Buffer, void, undefined>;
+  let head: Buffer;
+  if (!utf16) {
+    head = raw.subarray(bomLen);
+    chunks = (async function* () {
+      if (head.length) yield head;
+      if (done) return;
+      for (;;) {
+        const r = await it.next();
+        if (r.done) return;
+        yield r.value;
+      }
+    })();
+    return { mode, encoding, bom: bomLen > 0, chunks, head, headIsAll: done };
+  }
+  // UTF-16: decode with TextDecoder (streaming), re-encode to UTF-8 for the scanner.
+  const decoder = new TextDecoder(encoding, { fatal: false, ignoreBOM: true });
+  const headStr = decoder.decode(raw.subarray(bomLen), { stream: !done });
+  head = Buffer.from(headStr, 'utf8');
+  chunks = (async function* () {
+    if (head.length) yield head;
+    if (done) return;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) break;
+      const s = decoder.decode(r.value, { stream: true });
+      if (s.length) yield Buffer.from(s, 'utf8');
+    }
+    const tail = decoder.decode();
+    if (tail.length) yield Buffer.from(tail, 'utf8');
+  })();
+  return { mode, encoding, bom: bomLen > 0, chunks, head, headIsAll: done };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The scanner
+
+interface PendingIssue {
+  id: string;
+  line: number;
+  value: string | null;
+  message: string;
+  severity: 'warn' | 'error';
+}
+
+class CsvParser {
+  // configuration
+  private readonly T = new Uint8Array(256);
+  private readonly TQ = new Uint8Array(256);
+  private readonly d: number;
+  private readonly delim: string;
+
+  // working buffer
+  private buf: Buffer = Buffer.alloc(0);
+  /** End of the part of buf that is decoded into str (a safe UTF-8 boundary). */
+  private n = 0;
+  private str = '';
+  /** byte offset - delta = string offset, at `pos`. */
+  private delta = 0;
+  private slow = false;
+  private final = false;
+  private pos = 0;
+
+  // position
+  line = 1;
+  /** Data records emitted so far (before the current batch). */
+  rowsDone = 0;
+
+  // header
+  header: string[] | null = null;
+  private H = 0;
+
+  // current batch
+  private cols: Cell[][] = [];
+  private lines: Int32Array;
+  private r = 0;
+
+  // unfinished-record accumulation
+  private accum: Buffer[] | null = null;
+  private accumBytes = 0;
+  private st = 0; // 0 field start, 1 unquoted, 2 quoted, 3 quote seen inside quotes
+  private stFieldBytes = 0;
+  private stFields = 0;
+
+  // stats
+  lf = 0;
+  crlf = 0;
+  cr = 0;
+  blank = 0;
+  private recIssues: PendingIssue[] | null = null;
+  private recInvalid = false;
+
+  constructor(
+    private readonly path: string,
+    delimiter: string,
+    private readonly mode: Mode,
+    private readonly opts: ReaderOptions,
+    private readonly issues: IssueLog,
+  ) {
+    this.delim = delimiter;
+    this.d = delimiter.charCodeAt(0);
+    this.T[this.d] = C_DELIM;
+    this.T[LF] = C_LF;
+    this.T[CR] = C_CR;
+    this.TQ[QUOTE] = C_QUOTE;
+    this.TQ[LF] = C_LF;
+    this.TQ[CR] = C_CR;
+    if (mode === 'utf-8') {
+      for (let i = 0x80; i < 0x100; i++) {
+        this.T[i] = C_HIGH;
+        this.TQ[i] = C_HIGH;
+      }
+    }
+    this.lines = new Int32Array(Math.max(1, opts.batchSize));
+  }
+
+  // --- feeding -------------------------------------------------------------------------------
+
+  /** Adds a chunk. Returns false when the chunk was only accumulated (nothing to parse yet). */
+  push(chunk: Buffer): boolean {
+    if (chunk.length === 0) return false;
+    if (this.accum) {
+      const end = this.follow(chunk);
+      this.accum.push(chunk);
+      this.accumBytes += chunk.length;
+      if (end < 0) return false;
+      this.setBuffer(Buffer.concat(this.accum, this.accumBytes));
+      this.accum = null;
+      return true;
+    }
+    const left = this.buf.length - this.pos;
+    this.setBuffer(left > 0 ? Buffer.concat([this.buf.subarray(this.pos), chunk], left + chunk.length) : chunk);
+    return true;
+  }
+
+  /** End of input: whatever is left is parsed as the last record(s). */
+  finish(): void {
+    this.final = true;
+    if (this.accum) {
+      this.setBuffer(Buffer.concat(this.accum, this.accumBytes));
+      this.accum = null;
+    } else {
+      this.setBuffer(this.buf.subarray(this.pos));
+    }
+  }
+
+  private setBuffer(buf: Buffer): void {
+    this.buf = buf;
+    this.pos = 0;
+    this.delta = 0;
+    let n = buf.length;
+    if (!this.final && this.mode === 'utf-8') {
+      // cut after the last ASCII byte, so a multi-byte character is never split
+      while (n > 0 && buf[n - 1]! >= 0x80) n--;
+    }
+    this.n = n;
+    const body = n === buf.length ? buf : buf.subarray(0, n);
+    this.slow = false;
+    if (this.mode === 'utf-8') {
+      if (isAscii(body)) this.str = latin1(body, 0, n);
+      else if (isUtf8(body)) this.str = utf8(body, 0, n);
+      else {
+        this.slow = true;
+        this.str = '';
+      }
+    } else {
+      this.str = latin1(body, 0, n);
+      if (this.mode === 'windows-1252' && !isAscii(body)) this.str = this.str.replace(CP1252_RE, cp1252Char);
+    }
+  }
+
+  /** After an unfinished record: switch to accumulation when the record is long. */
+  private afterIncomplete(): void {
+    const left = this.buf.length - this.pos;
+    if (this.final || left < ACCUMULATE_AT) return;
+    const rest = this.buf.subarray(this.pos);
+    this.st = 0;
+    this.stFieldBytes = 0;
+    this.stFields = 1;
+    if (this.follow(rest) >= 0) return; // the record does end inside (e.g. a CR at the very end): just wait
+    this.accum = [rest];
+    this.accumBytes = rest.length;
+    this.buf = Buffer.alloc(0);
+    this.pos = 0;
+    this.n = 0;
+    this.str = '';
+  }
+
+  /** Follows quotes through `b` from the saved state; returns the index of a record end, or -1. */
+  private follow(b: Buffer): number {
+    const d = this.d;
+    const n = b.length;
+    const max = this.opts.maxFieldBytes;
+    let st = this.st;
+    let fb = this.stFieldBytes;
+    let nf = this.stFields;
+    let i = 0;
+    let end = -1;
+    while (i < n) {
+      if (st === 2) {
+        let q = b.indexOf(QUOTE, i);
+        if (q < 0) q = n;
+        fb += q - i;
+        i = q;
+        if (q < n) {
+          st = 3;
+          fb++;
+          i++;
+        }
+        if (fb > max) break;
+        continue;
+      }
+      const c = b[i]!;
+      if (c === d) {
+        st = 0;
+        fb = 0;
+        nf++;
+      } else if (c === LF || c === CR) {
+        end = i;
+        break;
+      } else if (st === 0) {
+        st = c === QUOTE ? 2 : 1;
+        fb = 1;
+      } else if (st === 3) {
+        st = c === QUOTE ? 2 : 1;
+        fb++;
+      } else fb++;
+      i++;
+      if (fb > max) break;
+    }
+    this.st = st;
+    this.stFieldBytes = fb;
+    this.stFields = nf;
+    if (fb > max) this.tooLong(this.line);
+    if (nf > this.opts.maxColumns) this.tooManyColumns(this.line, nf);
+    return end;
+  }
+
+  private tooLong(line: number): never {
+    throw new InputError(
+      this.path,
+      `a field starting on line ${line} is longer than ${this.opts.maxFieldBytes} bytes (the field size limit); ` +
+        'if a quote was left open, the rest of the file became one field; otherwise raise the limit',
+      `line ${line}`,
+    );
+  }
+
+  private tooManyColumns(line: number, k: number): never {
+    throw new InputError(
+      this.path,
+      `line ${line} has ${k > this.opts.maxColumns ? `more than ${this.opts.maxColumns}` : k} fields, more than the limit of ${this.opts.maxColumns} columns; ` +
+        `check the delimiter (${delimiterName(this.delim)}) or raise the limit`,
+      `line ${line}`,
+    );
+  }
+
+  // --- batches -------------------------------------------------------------------------------
+
+  get rowsInBatch(): number {
+    return this.r;
+  }
+
+  private newBatch(): void {
+    const cols: Cell[][] = new Array(this.H);
+    for (let c = 0; c < this.H; c++) cols[c] = [];
+    this.cols = cols;
+    this.r = 0;
+  }
+
+  takeBatch(): Batch {
+    const length = this.r;
+    const batch: Batch = {
+      columns: this.header!.slice(),
+      data: this.cols,
+      length,
+      firstRow: this.rowsDone + 1,
+      lines: length === this.lines.length ? this.lines : this.lines.slice(0, length),
+    };
+    this.rowsDone += length;
+    this.lines = new Int32Array(this.lines.length);
+    this.newBatch();
+    return batch;
+  }
+
+  // --- text helpers (cold) -------------------------------------------------------------------
+
+  /** Text of bytes [a, b) given the string offsets (fast mode) or by decoding (slow mode). */
+  private text(a: number, b: number, sa: number, sb: number): string {
+    if (this.slow) return this.buf.toString('utf8', a, b);
+    return this.str.slice(sa, sb);
+  }
+
+  /** Decodes a field in slow (invalid UTF-8) mode and notes whether it is invalid. */
+  private slowField(a: number, b: number): string {
+    const sub = this.buf.subarray(a, b);
+    if (!isAscii(sub) && !isUtf8(sub)) this.recInvalid = true;
+    return sub.toString('utf8');
+  }
+
+  private note(id: string, line: number, value: string | null, message: string, severity: 'warn' | 'error' = 'warn'): void {
+    (this.recIssues ??= []).push({ id, line, value, message, severity });
+  }
+
+  // --- the hot loop --------------------------------------------------------------------------
+
+  /**
+   * Parses complete records from the working buffer. Returns FULL when the batch is full
+   * (call again after takeBatch) and DONE when the rest of the buffer is an unfinished record.
+   */
+  parse(): number {
+    const buf = this.buf;
+    const n = this.n;
+    const str = this.str;
+    const T = this.T;
+    const TQ = this.TQ;
+    const d = this.d;
+    const final = this.final && n === buf.length;
+    const slow = this.slow;
+    const maxField = this.opts.maxFieldBytes;
+    const maxCols = this.opts.maxColumns;
+    const batchSize = this.lines.length;
+    let p = this.pos;
+    let delta = this.delta;
+    let line = this.line;
+
+    for (;;) {
+      if (this.header !== null && this.r >= batchSize) {
+        this.pos = p;
+        this.delta = delta;
+        this.line = line;
+        return FULL;
+      }
+      if (p >= n) break;
+      const recStart = p;
+      const recDelta = delta;
+      const recLine = line;
+      let c = buf[p]!;
+
+      // blank line
+      if (c === LF || c === CR) {
+        if (c === CR) {
+          if (p + 1 >= n && !final) break;
+          if (p + 1 < n && buf[p + 1] === LF) {
+            p += 2;
+            this.crlf++;
+          } else {
+            p++;
+            this.cr++;
+          }
+        } else {
+          p++;
+          this.lf++;
+        }
+        line++;
+        this.blank++;
+        this.issues.add('blank-line', {
+          line: recLine,
+          message: 'blank lines were skipped',
+          severity: 'info',
+          dimension: null,
+        });
+        continue;
+      }
+
+      const H = this.header === null ? 0 : this.H;
+      const cols = this.cols;
+      let extra: string[] | null = null;
+      let f = 0;
+      let incomplete = false;
+      let recEnd = -1; // byte offset of the terminator (or n at end of file)
+      let recEndDelta = 0;
+
+      fields: for (;;) {
+        // ---- one field, starting at p
+        let v: string;
+        const a = p;
+        const dA = delta;
+        c = p < n ? buf[p]! : -1;
+        if (c === QUOTE) {
+          const qLine = line;
+          let q = p + 1;
+          let esc = false;
+          let closed = false;
+          let t = 0;
+          for (;;) {
+            if (q >= n) break;
+            t = TQ[buf[q]!]!;
+            if (t === C_NORMAL) {
+              q++;
+            } else if (t === C_QUOTE) {
+              if (q + 1 >= n) {
+                if (final) closed = true;
+                break;
+              }
+              if (buf[q + 1] === QUOTE) {
+                esc = true;
+                q += 2;
+              } else {
+                closed = true;
+                break;
+              }
+            } else if (t === C_HIGH) {
+              const b = buf[q]!;
+              if (b < 0xc0) delta++;
+              else if (b >= 0xf0) delta--;
+              q++;
+            } else if (t === C_LF) {
+              line++;
+              q++;
+            } else {
+              line++;
+              q++;
+              if (q < n && buf[q] === LF) q++;
+            }
+          }
+          if (!closed && !final) {
+            incomplete = true;
+            break fields;
+          }
+          const cs = a + 1;
+          const ce = q; // closing quote (or end of file)
+          if (ce - cs > maxField) this.tooLong(qLine);
+          v = slow ? this.slowField(cs, ce) : str.slice(cs - dA, ce - delta);
+          if (esc) v = v.replaceAll('""', '"');
+          if (!closed) {
+            // unterminated: the rest of the file is this field
+            this.note(
+              'unterminated-quote',
+              qLine,
+              truncate(v),
+              `quote opened on line ${qLine} is never closed; the rest of the file (lines ${qLine} to ${line}) was read as one field`,
+              'error',
+            );
+            p = n;
+          } else {
+            p = ce + 1;
+            c = p < n ? buf[p]! : -1;
+            if (c !== d && c !== LF && c !== CR && c !== -1) {
+              // malformed: text after the closing quote; keep it literally up to the next delimiter
+              const cDelta = delta;
+              let e = p;
+              for (;;) {
+                if (e >= n) break;
+                t = T[buf[e]!]!;
+                if (t === C_NORMAL) e++;
+                else if (t === C_HIGH) {
+                  const b = buf[e]!;
+                  if (b < 0xc0) delta++;
+                  else if (b >= 0xf0) delta--;
+                  e++;
+                } else break;
+              }
+              if (e >= n && !final) {
+                incomplete = true;
+                break fields;
+              }
+              if (e - a > maxField) this.tooLong(line);
+              v += slow ? this.slowField(ce, e) : str.slice(ce - cDelta, e - delta);
+              this.note(
+                'malformed-quote',
+                line,
+                truncate(v),
+                `line ${line}: text after a closing quote (${JSON.stringify(truncate(v, 40))}); kept literally up to the next delimiter`,
+              );
+              p = e;
+            }
+          }
+        } else {
+          // unquoted: up to the delimiter or the line end
+          let t = 0;
+          let hi = false;
+          for (;;) {
+            if (p >= n) break;
+            t = T[buf[p]!]!;
+            if (t === C_NORMAL) p++;
+            else if (t === C_HIGH) {
+              const b = buf[p]!;
+              if (b < 0xc0) delta++;
+              else if (b >= 0xf0) delta--;
+              hi = true;
+              p++;
+            } else break;
+          }
+          if (p >= n && !final) {
+            incomplete = true;
+            break fields;
+          }
+          if (p - a > maxField) this.tooLong(line);
+          v = slow ? (hi ? this.slowField(a, p) : latin1(buf, a, p)) : str.slice(a - dA, p - delta);
+        }
+
+        if (f < H) cols[f]!.push(v);
+        else {
+          if (extra === null) extra = [];
+          extra.push(v);
+          if (f >= maxCols) this.tooManyColumns(recLine, f + 1);
+        }
+        f++;
+
+        // ---- after the field
+        if (p >= n) {
+          // end of file (final): the record ends without a terminator
+          recEnd = p;
+          recEndDelta = delta;
+          break;
+        }
+        c = buf[p]!;
+        if (c === d) {
+          p++;
+          continue;
+        }
+        recEnd = p;
+        recEndDelta = delta;
+        if (c === LF) {
+          p++;
+          this.lf++;
+        } else {
+          // CR
+          if (p + 1 >= n && !final) {
+            incomplete = true;
+            break fields;
+          }
+          if (p + 1 < n && buf[p + 1] === LF) {
+            p += 2;
+            this.crlf++;
+          } else {
+            p++;
+            this.cr++;
+          }
+        }
+        line++;
+        break;
+      }
+
+      if (incomplete) {
+        // roll back this record; it is parsed again once more bytes arrive
+        for (let k = 0; k < H; k++) {
+          const col = cols[k]!;
+          if (col.length > this.r) col.length = this.r;
+        }
+        this.recIssues = null;
+        this.recInvalid = false;
+        p = recStart;
+        delta = recDelta;
+        line = recLine;
+        break;
+      }
+
+      // ---- a complete record of f fields
+      if (this.header === null) {
+        this.pos = p;
+        this.delta = delta;
+        this.line = line;
+        this.flushIssues(this.opts.header ? null : 1, recLine);
+        this.setHeader(extra ?? [], recLine);
+        // setHeader may have turned the record into the first data row
+        continue;
+      }
+      const row = this.rowsDone + this.r + 1;
+      if (f < H) {
+        for (let k = f; k < H; k++) cols[k]!.push(null);
+        const raw = this.text(recStart, recEnd, recStart - recDelta, recEnd - recEndDelta);
+        this.issues.add('row-too-short', {
+          line: recLine,
+          row,
+          value: truncate(raw),
+          message: `line ${recLine}: expected ${H} fields, got ${f}`,
+          severity: 'warn',
+          dimension: 'validity',
+        });
+      } else if (extra !== null) {
+        this.issues.add('row-too-long', {
+          line: recLine,
+          row,
+          value: truncate(extra.join(this.delim)),
+          message: `line ${recLine}: expected ${H} fields, got ${f}; the extra values are not in any column`,
+          severity: 'warn',
+          dimension: 'validity',
+        });
+      }
+      if (this.recIssues !== null || this.recInvalid) this.flushIssues(row, recLine);
+      this.lines[this.r++] = recLine;
+    }
+    this.pos = p;
+    this.delta = delta;
+    this.line = line;
+    if (p < n || (n < this.buf.length && !this.final)) this.afterIncomplete();
+    return DONE;
+  }
+
+  private flushIssues(row: number | null, recLine: number): void {
+    if (this.recIssues) {
+      for (const i of this.recIssues) {
+        this.issues.add(i.id, {
+          line: i.id === 'malformed-quote' ? i.line : recLine,
+          row,
+          value: i.value,
+          message: i.message,
+          severity: i.severity,
+          dimension: 'validity',
+        });
+      }
+      this.recIssues = null;
+    }
+    if (this.recInvalid) {
+      this.issues.add('invalid-utf8', {
+        line: recLine,
+        row,
+        message: `line ${recLine} is not valid UTF-8; if the file is Latin-1 or Windows-1252, pass --encoding latin1`,
+        severity: 'warn',
+        dimension: 'validity',
+      });
+      this.recInvalid = false;
+    }
+  }
+
+  private setHeader(fields: string[], recLine: number): void {
+    if (fields.length > this.opts.maxColumns) this.tooManyColumns(recLine, fields.length);
+    if (!this.opts.header) {
+      this.header = fields.map((_, i) => `column_${i + 1}`);
+      this.H = fields.length;
+      this.newBatch();
+      for (let c = 0; c < this.H; c++) this.cols[c]!.push(fields[c]!);
+      this.lines[this.r++] = recLine;
+      return;
+    }
+    this.header = dedupeHeader(fields, recLine, this.issues);
+    this.H = this.header.length;
+    this.newBatch();
+  }
+}
+
+/** pandas-style header names: empty -> `Unnamed: i`, duplicates -> `name.1`, `name.2`, ... */
+export function dedupeHeader(fields: string[], line: number, issues: IssueLog): string[] {
+  const names = fields.slice();
+  for (let i = 0; i < names.length; i++) {
+    if (names[i] === '') {
+      names[i] = `Unnamed: ${i}`;
+      issues.add('unnamed-column', {
+        column: names[i],
+        line,
+        row: null,
+        message: `column ${i + 1} of the header (line ${line}) has no name; it is called '${names[i]}'`,
+        severity: 'warn',
+        dimension: 'validity',
+      });
+    }
+  }
+  const counts = new Map<string, number>();
+  const renamed = new Map<string, string[]>();
+  for (let i = 0; i < names.length; i++) {
+    const orig = names[i]!;
+    let col = orig;
+    let cur = counts.get(col) ?? 0;
+    while (cur > 0) {
+      counts.set(col, cur + 1);
+      col = `${col}.${cur}`;
+      cur = counts.get(col) ?? 0;
+    }
+    if (col !== orig) {
+      let list = renamed.get(orig);
+      if (!list) renamed.set(orig, (list = []));
+      list.push(col);
+    }
+    names[i] = col;
+    counts.set(col, cur + 1);
+  }
+  for (const [name, list] of renamed) {
+    issues.add('duplicate-header', {
+      column: name,
+      line,
+      row: null,
+      value: name,
+      message: `column name '${name}' appears ${list.length + 1} times in the header; the copies were renamed ${list.map((s) => `'${s}'`).join(', ')}`,
+      severity: 'warn',
+      dimension: 'validity',
+      data: { renamed: list },
+    });
+  }
+  return names;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The reader
+
+async function* readDelimited(
+  input: Input,
+  opts: ReaderOptions,
+  issues: IssueLog,
+  meta: Record<string, unknown>,
+  defaultDelimiter: string,
+): AsyncGenerator<Batch, void, undefined> {
+  const batchSize = Math.max(1, Math.floor(opts.batchSize) || 1);
+  const o: ReaderOptions = { ...opts, batchSize };
+  const dec = await openDecoded(input, o);
+  meta.encoding = dec.encoding;
+  meta.bom = dec.bom;
+  meta.header = o.header;
+  meta.quote = '"';
+  const delimiter =
+    o.delimiter !== null && o.delimiter !== undefined && o.delimiter !== ''
+      ? normaliseDelimiter(input.path, o.delimiter)
+      : sniffDelimiter(dec.head, dec.headIsAll, defaultDelimiter);
+  meta.delimiter = delimiter;
+  meta.delimiterSniffed = !(o.delimiter !== null && o.delimiter !== undefined && o.delimiter !== '');
+
+  const parser = new CsvParser(input.path, delimiter, dec.mode, o, issues);
+  const setTerminator = (): void => {
+    const kinds = (parser.lf > 0 ? 1 : 0) + (parser.crlf > 0 ? 1 : 0) + (parser.cr > 0 ? 1 : 0);
+    meta.lineTerminator = kinds > 1 ? 'mixed' : parser.crlf > 0 ? 'CRLF' : parser.cr > 0 ? 'CR' : 'LF';
+  };
+  let columnsSet = false;
+  const announce = (): void => {
+    if (!columnsSet && parser.header !== null) {
+      meta.columns = parser.header.slice();
+      columnsSet = true;
+    }
+  };
+
+  for await (const chunk of dec.chunks) {
+    if (!parser.push(chunk)) continue;
+    while (parser.parse() === FULL) {
+      announce();
+      setTerminator();
+      yield parser.takeBatch();
+    }
+    announce();
+  }
+  parser.finish();
+  while (parser.parse() === FULL) {
+    announce();
+    setTerminator();
+    yield parser.takeBatch();
+  }
+  announce();
+  setTerminator();
+  meta.blankLines = parser.blank;
+  if (parser.header === null) {
+    meta.columns = [];
+    issues.add('empty-file', {
+      message: parser.blank > 0 ? 'file is empty (only blank lines)' : 'file is empty',
+      severity: 'warn',
+      dimension: null,
+    });
+    return;
+  }
+  if (parser.rowsInBatch > 0) yield parser.takeBatch();
+  meta.rows = parser.rowsDone;
+}
+
+function wrap(input: Input, e: unknown): Error {
+  if (e instanceof DqError) return e;
+  const msg = e instanceof Error ? e.message : String(e);
+  return new InputError(input.path, `could not read the file as delimited text (${msg})`);
+}
+
+async function* guarded(
+  input: Input,
+  opts: ReaderOptions,
+  issues: IssueLog,
+  meta: Record<string, unknown>,
+  defaultDelimiter: string,
+): AsyncGenerator<Batch, void, undefined> {
+  try {
+    yield* readDelimited(input, opts, issues, meta, defaultDelimiter);
+  } catch (e) {
+    throw wrap(input, e);
+  }
+}
+
+/** CSV reader; for format 'tsv' the delimiter defaults to TAB when it cannot be sniffed. */
+export const readCsv: Reader = (input, opts, issues, meta) =>
+  guarded(input, opts, issues, meta, input.format === 'tsv' ? '\t' : ',');
+
+/** TSV reader: like readCsv with TAB as the default delimiter. */
+export const readTsv: Reader = (input, opts, issues, meta) => guarded(input, opts, issues, meta, '\t');
