@@ -294,6 +294,19 @@ describe('readJsonl values', () => {
     expect(split.meta.columns).toEqual(['id']);
   });
 
+  it('tiny inputs (held back to look for a BOM) still split into lines', async () => {
+    const a = await read(Buffer.from('{}\n'));
+    expect(a.rows).toEqual([{}]);
+    expect(a.meta.lines).toBe(1);
+    const b = await read(Buffer.from('\n\n'));
+    expect(linesOf(b, 'blank-line')).toEqual([1, 2]);
+    const c = await read([Buffer.from('1'), Buffer.from('\n2')]);
+    expect(linesOf(c, 'not-object')).toEqual([1, 2]);
+    const d = await read(Buffer.from('\ufeff{}'));
+    expect(d.rows).toEqual([{}]);
+    expect(d.meta.bom).toBe(true);
+  });
+
   it('a UTF-16 file is refused clearly', async () => {
     const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"a":1}\n', 'utf16le')]);
     await expect(read(bytes)).rejects.toThrow(/UTF-16/);
@@ -411,6 +424,25 @@ describe('chunk-split invariance', () => {
       meta: r.meta,
     };
   }
+
+  it('agrees with a naive split + JSON.parse on flat documents (oracle)', async () => {
+    const obj = fc.dictionary(
+      fc.string({ maxLength: 5 }).filter((k) => !/^\d+$/.test(k) && !k.includes('.')),
+      fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }).filter((x) => !(Number.isInteger(x) && Math.abs(x) > Number.MAX_SAFE_INTEGER)), fc.string(), fc.boolean(), fc.constant(null)),
+      { maxKeys: 6 },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(obj, { maxLength: 20 }), fc.integer({ min: 1, max: 5 }), async (objs, batchSize) => {
+        const text = objs.map((o) => JSON.stringify(o) + '\n').join('');
+        const r = await read(Buffer.from(text), { batchSize });
+        const expectedRows = objs.map((o) => Object.fromEntries(Object.entries(JSON.parse(JSON.stringify(o))).filter(([, v]) => v !== null)));
+        expect(r.rows).toEqual(expectedRows);
+        expect(r.lines).toEqual(objs.map((_, i) => i + 1));
+        expect(r.findings).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
+  });
 
   it('gives the same batches, findings and meta for any chunking of the same bytes', async () => {
     await fc.assert(
