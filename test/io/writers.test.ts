@@ -22,7 +22,7 @@ import {
   tempPathFor,
 } from '../../src/io/writers/atomic.js';
 import { createCsvWriter, isFormulaLike } from '../../src/io/writers/csv.js';
-import { createJsonlWriter } from '../../src/io/writers/jsonl.js';
+import { createJsonlWriter, jsonCell } from '../../src/io/writers/jsonl.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SRC = resolve(here, '../../src');
@@ -96,6 +96,15 @@ describe('JSONL writer', () => {
     expectedRows[2]![3] = 5; // a bigint in the safe range reads back as a number
     expect(back.rows).toEqual(expectedRows);
     expect(back.issues.findings()).toEqual([]);
+  });
+
+  it('cell literals: exact bigint, doubles beyond 2^53 in exponent form, no NaN in JSON', () => {
+    expect(jsonCell(2n ** 70n)).toBe('1180591620717411303424');
+    expect(jsonCell(2 ** 60)).toBe('1.152921504606847e+18');
+    expect(jsonCell(9007199254740991)).toBe('9007199254740991');
+    expect(jsonCell(NaN)).toBe('null');
+    expect(jsonCell(-Infinity)).toBe('null');
+    expect(jsonCell('a"\n')).toBe('"a\\"\\n"');
   });
 
   it('round-trips random tables exactly (property)', async () => {

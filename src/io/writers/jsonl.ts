@@ -1,7 +1,8 @@
 /**
  * JSON Lines writer: one object per row, keys = the column names of that write (flat: dotted names are kept as
  * literal keys, so reading the file back gives the same columns), null kept as null, bigint written as an exact
- * integer literal, booleans as true/false. NaN and +-Infinity have no JSON form and are written as null.
+ * integer literal, booleans as true/false. NaN and +-Infinity have no JSON form and are written as null. Integer-valued doubles beyond 2^53 are
+ * written in exponent form (`1.7427981852421584e+17`) so that they read back as doubles, not as bigint.
  *
  * Output goes to a `.dq-tmp-*` temporary next to `dest` (see atomic.ts); `commit` renames it into place.
  */
@@ -15,6 +16,8 @@ export interface JsonlWriter extends TableWriter {
   readonly dest: string;
 }
 
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
 /** JSON text of one cell. */
 export function jsonCell(v: Cell): string {
   if (v === null) return 'null';
@@ -22,7 +25,11 @@ export function jsonCell(v: Cell): string {
     case 'string':
       return JSON.stringify(v);
     case 'number':
-      return Number.isFinite(v) ? String(v) : 'null';
+      if (!Number.isFinite(v)) return 'null';
+      // An integer-valued double beyond 2^53 written as digits would read back as an exact (bigint) integer:
+      // write it in exponent form (shortest round-trip digits), which reads back as the same double.
+      if ((v > MAX_SAFE || v < -MAX_SAFE) && Number.isInteger(v)) return v.toExponential();
+      return String(v);
     case 'bigint':
       return v.toString();
     case 'boolean':
