@@ -17,13 +17,11 @@
  */
 import { RE2JS } from 're2js';
 import { addExample, mergeExamples } from '../core/issues.js';
-import { DIMENSIONS, Kind, defineChecker, type BatchView, type ColumnView, type Example, type Finding } from '../core/types.js';
+import { Kind, defineChecker, type BatchView, type ColumnView, type Example, type Finding } from '../core/types.js';
 import type { CompiledExprRule, CompiledRules, CompiledValueRule } from '../config/compile.js';
 import { compileExpr, DateVal, INVALID, outcomeOf, type Slots, type Val } from '../config/expr.js';
 import { formatMatcher } from '../config/formats.js';
 import { parseDateValue } from '../schema/values.js';
-
-void DIMENSIONS;
 
 export interface RuleMetric {
   kind: CompiledValueRule['kind'] | 'expr';
