@@ -20,6 +20,8 @@
  * State: plain object holding a Map (structuredClone-safe). Merges mutate and return a.
  */
 
+import { sortFloat64 } from './quantiles.js';
+
 export interface TopKState {
   /** Most entries held. */
   cap: number;
@@ -44,7 +46,7 @@ function reduce(s: TopKState): void {
   const counts = new Float64Array(m.size);
   let i = 0;
   for (const c of m.values()) counts[i++] = c;
-  counts.sort();
+  sortFloat64(counts);
   // (k+1)-th largest.
   const cstar = counts[counts.length - 1 - s.k]!;
   for (const [v, c] of m) {
