@@ -77,10 +77,12 @@ export default defineChecker<null>({
           dimension: null,
           severity: 'info',
           column: col.name,
-          message: `${col.name}: '${s.value}' appears ${s.count} times and looks like a placeholder for a missing value; add it to --extra-na-values if it is one`,
+          message: ctx.options.examples
+            ? `${col.name}: '${s.value}' appears ${s.count} times and looks like a placeholder for a missing value; add it to --extra-na-values if it is one`
+            : `${col.name}: a value appears ${s.count} times and looks like a placeholder for a missing value`,
           count: s.count,
           examples: [],
-          data: { value: s.value },
+          data: ctx.options.examples ? { value: s.value } : {},
         });
       }
     });

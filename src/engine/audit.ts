@@ -310,7 +310,12 @@ export async function audit(req: AuditRequest): Promise<Report> {
   for (const p of profiles) {
     const t: ColumnTallies = combined.get(p.name) ?? {};
     p.scores = scoresFrom([t]);
-    if (!req.options.examples) p.top = p.top.map((t2, i) => ({ value: `(value ${i + 1})`, count: t2.count }));
+    if (!req.options.examples) {
+      // statistics stay; values copied from the data go
+      p.top = p.top.map((t2, i) => ({ value: `(value ${i + 1})`, count: t2.count }));
+      if (typeof p.min === 'string') p.min = null;
+      if (typeof p.max === 'string') p.max = null;
+    }
   }
 
   const dup = (metrics.duplicates ?? null) as { rows: number; keyRows: number | null; nearRows: number; key: string[] | null } | null;

@@ -1,0 +1,44 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { buildRequest } from '../src/cli/audit.js';
+import { audit } from '../src/engine/audit.js';
+import type { Report } from '../src/core/types.js';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+export const CORPUS = resolve(ROOT, '../shared/corpus');
+
+export function tmpFile(name: string, content: string | Buffer): string {
+  const dir = mkdtempSync(join(tmpdir(), 'dq-test-'));
+  const p = join(dir, name);
+  writeFileSync(p, content);
+  return p;
+}
+
+/** Audit through the same path as the CLI (flags as the CLI would parse them). */
+export async function auditFile(path: string, flags: Record<string, unknown> = {}): Promise<Report> {
+  return audit(buildRequest([path], { format: 'json', ...flags } as never));
+}
+
+export function runDq(args: string[], opts: { input?: string | Buffer; env?: Record<string, string> } = {}) {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/dq.js'), ...args], {
+    input: opts.input,
+    env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...opts.env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** mulberry32 */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
