@@ -22,7 +22,8 @@ import { CHECKERS } from '../checks/registry.js';
 import { finalizeProfile, initProfile, mergeProfile, updateProfile, type ProfileState } from '../checks/profile.js';
 import { parseOptionsFrom, viewBatch } from '../schema/values.js';
 import { openInput, type Format, type Input } from '../io/source.js';
-import type { Reader, ReaderOptions } from '../io/readers/types.js';
+import type { ReaderOptions } from '../io/readers/types.js';
+import { loadReader } from './read.js';
 import { liAdd, liLineOf, liNew, type LineIndex } from './line-index.js';
 import { combineTallies, scoresFrom, FORMULAS, SCORING_VERSION, WEIGHTS } from '../score/score.js';
 import { REPORT_VERSION, TOOL_VERSION } from '../version.js';
@@ -66,18 +67,6 @@ export function selectCheckers(req: Pick<AuditRequest, 'checks' | 'skipChecks' |
     ? all.filter((c) => req.checks!.includes(c.meta.id))
     : all.filter((c) => c.meta.default || (req.extraCheckers ?? []).includes(c));
   return chosen.filter((c) => !req.skipChecks.includes(c.meta.id));
-}
-
-async function loadReader(format: Format): Promise<Reader> {
-  switch (format) {
-    case 'csv':
-    case 'tsv':
-      return (await import('../io/readers/csv.js')).readCsv;
-    case 'jsonl':
-      return (await import('../io/readers/jsonl.js')).readJsonl;
-    case 'parquet':
-      return (await import('../io/readers/parquet.js')).readParquet;
-  }
 }
 
 /** Keep only selected columns (and add partition columns). Returns the same batch when nothing changes. */
