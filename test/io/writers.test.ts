@@ -401,6 +401,19 @@ describe('atomic outputs', () => {
       expect(await cleanStaleTemps(join(d, 'missing'))).toEqual([]);
     });
 
+    it('an uncaught error while a group is open removes the temporaries too', async () => {
+      const d = freshDir();
+      const r = await runChild(`${prelude(d)}
+        const g = new OutputGroup();
+        const w = g.add('data', createCsvWriter(d + '/out.csv'));
+        await w.write(['v'], [col], col.length);
+        throw new Error('boom');
+      `);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/boom/);
+      expect(files(d)).toEqual([]);
+    });
+
     it.each([
       ['SIGINT', 130],
       ['SIGTERM', 143],

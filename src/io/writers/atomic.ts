@@ -11,7 +11,8 @@
  *   (Renames of several files cannot be one atomic step: if a rename itself fails, the remaining temporaries
  *   are removed and the error is thrown; files already renamed stay.)
  * - While a group is open, SIGINT/SIGTERM handlers (installed once) remove every live temporary and exit with
- *   130/143; the handlers are removed when the last group closes.
+ *   130/143 (an 'exit' listener does the same for any other exit, e.g. an uncaught error); the handlers are
+ *   removed when the last group closes. Only SIGKILL or a power cut leave temporaries: see cleanStaleTemps.
  * - `cleanStaleTemps(dir)`: remove temporaries left by processes that no longer run (a crash, SIGKILL).
  * - `assertNotInput(dest, inputs)`: refuse to overwrite an input (same real path or same device+inode).
  */
@@ -221,6 +222,8 @@ function groupOpened(): void {
   if (!handlersInstalled) {
     process.on('SIGINT', onSigint);
     process.on('SIGTERM', onSigterm);
+    // any other exit while a group is open (an uncaught error, process.exit): no half-written file stays
+    process.on('exit', removeLiveTempsSync);
     handlersInstalled = true;
   }
 }
@@ -230,6 +233,7 @@ function groupClosed(): void {
   if (openGroups === 0 && handlersInstalled) {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);
+    process.off('exit', removeLiveTempsSync);
     handlersInstalled = false;
   }
 }
