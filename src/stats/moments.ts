@@ -1,7 +1,7 @@
 /**
  * Streaming, mergeable first and second moments (count, mean, M2, min, max, sum).
  *
- * - momAdd: Welford's update for one value.
+ * - momAdd: Welford's update for one value (on x - shift, see Moments.shift).
  * - momAddArray: a batch is reduced with the corrected two-pass algorithm (shifted by the batch's
  *   provisional mean; Chan, Golub & LeVeque 1983) and folded in with Chan et al.'s pairwise merge.
  *   This is both faster than per-value Welford (no division per value) and at least as accurate.
@@ -12,13 +12,14 @@
  * both agree with a two-pass computation within about 1e-12 relative on well-conditioned data and
  * within 1e-9 relative even for values like 1e9 + N(0, 1) (tested).
  *
- * NaN values are skipped. Infinities propagate as in numpy (mean/std become Infinity or NaN).
+ * NaN values are skipped. Infinite values make the mean Infinity or NaN and the variance NaN.
  * State: a plain object of numbers, survives structuredClone. Merges mutate and return `a`.
  */
 
 export interface Moments {
   /** Number of values. */
   n: number;
+  /** The mean (= shift + dmean; kept in sync, read-only for callers). */
   mean: number;
   /** Sum of squared deviations from the mean. */
   m2: number;
@@ -29,44 +30,31 @@ export interface Moments {
   /** Sum of the values (compensated: the true sum is sum + sumC). */
   sum: number;
   sumC: number;
+  /**
+   * Working origin: deviations are accumulated as x - shift, and shift is moved to the running
+   * mean at every batch/merge (and at powers of two in per-value updates). This keeps the mean's
+   * low-order digits when the values carry a large offset (1e9 + noise): a plain double mean
+   * would be rounded to ulp(1e9) = 1.2e-7 at every step.
+   */
+  shift: number;
+  /** Mean of (x - shift). */
+  dmean: number;
 }
 
 export function momNew(): Moments {
-  return { n: 0, mean: 0, m2: 0, min: Infinity, max: -Infinity, sum: 0, sumC: 0 };
+  return { n: 0, mean: 0, m2: 0, min: Infinity, max: -Infinity, sum: 0, sumC: 0, shift: 0, dmean: 0 };
 }
 
-/** Add one value (Welford). NaN is ignored. */
-export function momAdd(m: Moments, x: number): void {
-  if (x !== x) return;
-  const n = m.n + 1;
-  m.n = n;
-  const d = x - m.mean;
-  const mean = m.mean + d / n;
-  m.mean = mean;
-  m.m2 += d * (x - mean);
-  if (x < m.min) m.min = x;
-  if (x > m.max) m.max = x;
-  const t = m.sum + x;
-  if (Math.abs(m.sum) >= Math.abs(x)) m.sumC += m.sum - t + x;
-  else m.sumC += x - t + m.sum;
-  m.sum = t;
-}
-
-/** Fold the batch statistics (n, mean, m2) into m (Chan et al.). */
-function fold(m: Moments, nb: number, meanB: number, m2b: number): void {
-  const na = m.n;
-  if (nb === 0) return;
-  if (na === 0) {
-    m.n = nb;
-    m.mean = meanB;
-    m.m2 = m2b;
+/** Move the origin to the current mean (exactly representable part), keeping mean = shift + dmean. */
+function recenter(m: Moments): void {
+  const k = m.shift + m.dmean;
+  if (!Number.isFinite(k)) {
+    m.mean = k;
     return;
   }
-  const n = na + nb;
-  const d = meanB - m.mean;
-  m.mean = m.mean + d * (nb / n);
-  m.m2 = m.m2 + m2b + d * d * ((na / n) * nb);
-  m.n = n;
+  m.dmean -= k - m.shift;
+  m.shift = k;
+  m.mean = k + m.dmean;
 }
 
 function addSum(m: Moments, x: number, c: number): void {
@@ -77,9 +65,48 @@ function addSum(m: Moments, x: number, c: number): void {
   m.sumC += c;
 }
 
+/** Add one value (Welford on x - shift). NaN is ignored. */
+export function momAdd(m: Moments, x: number): void {
+  if (x !== x) return;
+  const n = m.n + 1;
+  m.n = n;
+  if (n === 1) m.shift = x;
+  const y = x - m.shift;
+  const d = y - m.dmean;
+  const dm = m.dmean + d / n;
+  m.dmean = dm;
+  m.m2 += d * (y - dm);
+  if (x < m.min) m.min = x;
+  if (x > m.max) m.max = x;
+  addSum(m, x, 0);
+  if ((n & (n - 1)) === 0) recenter(m);
+  else m.mean = m.shift + dm;
+}
+
+/** Fold a summary (nb values, mean shiftB + dmeanB, m2b) into m (Chan et al.), then recenter. */
+function fold(m: Moments, nb: number, shiftB: number, dmeanB: number, m2b: number): void {
+  if (nb === 0) return;
+  const na = m.n;
+  if (na === 0) {
+    m.n = nb;
+    m.shift = shiftB;
+    m.dmean = dmeanB;
+    m.m2 = m2b;
+    recenter(m);
+    return;
+  }
+  const n = na + nb;
+  // b's mean in m's frame, minus m's mean: the difference of means, computed near the data's scale.
+  const d = shiftB - m.shift + dmeanB - m.dmean;
+  m.dmean += d * (nb / n);
+  m.m2 = m.m2 + m2b + d * d * ((na / n) * nb);
+  m.n = n;
+  recenter(m);
+}
+
 /**
  * Add values[start..end) where mask is null or mask[i] !== 0 (and the value is not NaN).
- * Two passes over the batch: count/sum/min/max, then shifted deviations.
+ * Two passes over the batch: count/sum/min/max, then deviations from the batch's provisional mean.
  */
 export function momAddArray(
   m: Moments,
@@ -106,22 +133,18 @@ export function momAddArray(
     if (x > mx) mx = x;
   }
   if (n === 0) return;
-  m.min = mn;
-  m.max = mx;
-  addSum(m, s, c);
   const shift = (s + c) / n;
   if (!Number.isFinite(shift)) {
-    // Infinities or overflow: fall back to Welford, which propagates them like numpy.
-    const sum = m.sum;
-    const sumC = m.sumC;
+    // Infinities or overflow: per-value updates, which propagate them like numpy.
     for (let i = start; i < end; i++) {
       if (mask !== null && mask[i] === 0) continue;
       momAdd(m, values[i]!);
     }
-    m.sum = sum;
-    m.sumC = sumC;
     return;
   }
+  m.min = mn;
+  m.max = mx;
+  addSum(m, s, c);
   let sd = 0;
   let sd2 = 0;
   for (let i = start; i < end; i++) {
@@ -132,18 +155,16 @@ export function momAddArray(
     sd += d;
     sd2 += d * d;
   }
-  const meanB = shift + sd / n;
-  const m2b = Math.max(0, sd2 - (sd * sd) / n);
-  fold(m, n, meanB, m2b);
+  fold(m, n, shift, sd / n, Math.max(0, sd2 - (sd * sd) / n));
 }
 
 /** Merge b into a (Chan et al. parallel algorithm); returns a. b is not modified. */
 export function momMerge(a: Moments, b: Moments): Moments {
   if (b.n === 0) return a;
-  fold(a, b.n, b.mean, b.m2);
   if (b.min < a.min) a.min = b.min;
   if (b.max > a.max) a.max = b.max;
   addSum(a, b.sum, b.sumC);
+  fold(a, b.n, b.shift, b.dmean, b.m2);
   return a;
 }
 
