@@ -327,7 +327,9 @@ function countKeyColons(line: string): { count: number; indexKey: boolean } {
 // ---------------------------------------------------------------------------------------------------------
 
 function truncate(s: string): string {
-  return s.length > VALUE_CHARS ? s.slice(0, VALUE_CHARS) : s;
+  if (s.length <= VALUE_CHARS) return s;
+  const c = s.charCodeAt(VALUE_CHARS - 1);
+  return s.slice(0, c >= 0xd800 && c <= 0xdbff ? VALUE_CHARS - 1 : VALUE_CHARS); // never cut a surrogate pair
 }
 
 function isBlank(s: string): boolean {
