@@ -58,7 +58,7 @@ function percentAbove(share: number): string {
 
 function hasTypeProblems(report: Report, col: string): boolean {
   return report.findings.some(
-    (f) => f.column === col && f.severity !== 'info' && (f.dimension === 'validity' || /type|mixed|parse/i.test(f.id)),
+    (f) => f.column === col && f.severity !== 'info' && /type/i.test(f.id),
   );
 }
 
@@ -100,7 +100,9 @@ function columnLines(report: Report, p: ColumnProfile): string[] {
   }
   if ((p.type === 'string' || p.type === 'categorical') && p.distinct <= MAX_ALLOWED && p.top.length > 0) {
     const known = p.top.reduce((s, t) => s + t.count, 0);
-    if (known >= p.count && p.top.length >= p.distinct && !p.approximate) {
+    // with --no-examples the report holds placeholders "(value 1)" instead of values
+    const placeholders = p.top.every((t, i) => t.value === `(value ${i + 1})`);
+    if (known >= p.count && p.top.length >= p.distinct && !p.approximate && !placeholders) {
       out.push('    allowed:');
       for (const t of p.top) out.push(`      - ${JSON.stringify(t.value)}`);
     }
