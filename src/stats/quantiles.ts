@@ -16,7 +16,7 @@
  * stream value whose normalised rank is within KLL_EPSILON = 0.5% of p with >= 99% confidence
  * per query (min and max are exact). The sketch keeps about 3k values (~25 KB) whatever n is.
  *
- * NaN values are ignored. States are plain objects of numbers and typed arrays (structuredClone-safe).
+ * NaN values are ignored and -0 is stored as +0. States are plain objects of numbers and typed arrays (structuredClone-safe).
  * Merges mutate and return their first argument and never modify the second.
  */
 
@@ -146,6 +146,7 @@ function radixSort(a: Float64Array): void {
 /**
  * Sort NaN-free doubles ascending in place and return the array (insertion sort, quicksort, or
  * radix sort from 4096 values on; about 10x faster than Float64Array.prototype.sort on Node 20).
+ * -0 and +0 compare equal: their relative order is unspecified (the quantile store stores +0).
  */
 export function sortFloat64(a: Float64Array): Float64Array {
   const n = a.length;
@@ -483,6 +484,7 @@ function newChunk(s: QuantileState): boolean {
 /** Add one value (NaN ignored). */
 export function qsAdd(s: QuantileState, x: number): void {
   if (x !== x) return;
+  x += 0; // -0 -> +0, so that results never depend on how -0 and +0 were ordered
   s.n++;
   const kll = s.kll;
   if (kll !== null) {
