@@ -552,7 +552,8 @@ function makeConverter(el: SchemaElement, state: ConvState, json: boolean): Conv
   if (type === 'INT32') return unsigned ? (v) => (v as number) >>> 0 : (v) => v;
   if (type === 'INT64') return unsigned ? (v) => int64Cell(BigInt.asUintN(64, v as bigint)) : (v) => int64Cell(v as bigint);
   if (type === 'FLOAT') return (v) => float32Shortest(v as number);
-  if (type === 'DOUBLE' || type === 'BOOLEAN') return (v) => v;
+  if (type === 'DOUBLE') return (v) => v;
+  if (type === 'BOOLEAN') return (v) => v === 1 || v === true;
   if (ltype === 'FLOAT16' && type === 'FIXED_LEN_BYTE_ARRAY') return (v) => parseFloat16(v as Uint8Array) ?? null;
   if (ltype === 'UUID') return (v) => uuidText(v as Uint8Array);
   if (ltype === 'STRING' || ltype === 'ENUM' || ltype === 'JSON' || ct === 'UTF8' || ct === 'ENUM' || ct === 'JSON') {
@@ -708,7 +709,29 @@ function need(pos: number, n: number, end: number, what: string): void {
   if (!(n >= 0) || pos + n > end) throw corrupt(`${what}: needs ${n} bytes, ${Math.max(0, end - pos)} left in the page`);
 }
 
-type RawValues = ArrayLike<unknown>;
+/**
+ * Byte-array values of a page kept as offsets into the page buffer (no object per value until a cell is
+ * made), so a decoded page costs a few bytes per value.
+ */
+class ByteValues {
+  constructor(
+    readonly data: Uint8Array,
+    readonly starts: Int32Array,
+    readonly lens: Int32Array,
+    readonly length: number,
+  ) {}
+  get(i: number): Uint8Array {
+    const s = this.starts[i]!;
+    return this.data.subarray(s, s + this.lens[i]!);
+  }
+}
+
+type RawValues = ArrayLike<unknown> | ByteValues;
+
+function rawAccessor(values: RawValues): (i: number) => unknown {
+  if (values instanceof ByteValues) return (i) => values.get(i);
+  return (i) => values[i];
+}
 
 interface PlainOpts {
   typeLength: number;
@@ -726,8 +749,8 @@ function readPlain(bytes: Uint8Array, pos: number, end: number, type: string, n:
     case 'BOOLEAN': {
       const nb = Math.ceil(n / 8);
       need(pos, nb, end, 'PLAIN BOOLEAN values');
-      const vals = new Array<boolean>(n);
-      for (let i = 0; i < n; i++) vals[i] = ((bytes[pos + (i >> 3)]! >> (i & 7)) & 1) === 1;
+      const vals = new Uint8Array(n);
+      for (let i = 0; i < n; i++) vals[i] = (bytes[pos + (i >> 3)]! >> (i & 7)) & 1;
       return { values: vals, pos: pos + nb };
     }
     case 'INT32':
@@ -751,25 +774,28 @@ function readPlain(bytes: Uint8Array, pos: number, end: number, type: string, n:
     }
     case 'BYTE_ARRAY': {
       need(pos, n * 4, end, 'PLAIN BYTE_ARRAY values');
-      const vals = new Array<Uint8Array>(n);
+      const starts = new Int32Array(n);
+      const lens = new Int32Array(n);
       for (let i = 0; i < n; i++) {
         need(pos, 4, end, 'PLAIN BYTE_ARRAY length');
         const len = (bytes[pos]! | (bytes[pos + 1]! << 8) | (bytes[pos + 2]! << 16)) + bytes[pos + 3]! * 16777216;
         pos += 4;
         if (len > o.maxValueBytes) throw new ValueTooLarge(len, o.maxValueBytes);
         need(pos, len, end, 'PLAIN BYTE_ARRAY value');
-        vals[i] = bytes.subarray(pos, pos + len);
+        starts[i] = pos;
+        lens[i] = len;
         pos += len;
       }
-      return { values: vals, pos };
+      return { values: new ByteValues(bytes, starts, lens, n), pos };
     }
     case 'FIXED_LEN_BYTE_ARRAY': {
       const w = o.typeLength;
       if (!(w > 0)) throw corrupt('FIXED_LEN_BYTE_ARRAY column without a valid type_length');
       need(pos, n * w, end, 'PLAIN FIXED_LEN_BYTE_ARRAY values');
-      const vals = new Array<Uint8Array>(n);
-      for (let i = 0; i < n; i++) vals[i] = bytes.subarray(pos + i * w, pos + (i + 1) * w);
-      return { values: vals, pos: pos + n * w };
+      const starts = new Int32Array(n);
+      const lens = new Int32Array(n).fill(w);
+      for (let i = 0; i < n; i++) starts[i] = pos + i * w;
+      return { values: new ByteValues(bytes, starts, lens, n), pos: pos + n * w };
     }
     default:
       throw corrupt(`unknown physical type ${type}`);
@@ -1055,7 +1081,7 @@ function decodeValues(bytes: Uint8Array, pos: number, end: number, encoding: str
       if (len < 0 || pos + 4 + len > end) throw corrupt('RLE boolean data overruns the page');
       const bits = new Uint8Array(n);
       readHybrid(bytes, pos + 4, pos + 4 + len, 1, n, bits, 'RLE booleans');
-      return { values: Array.from(bits, (b) => b === 1), dict: false };
+      return { values: bits, dict: false };
     }
     case 'BIT_PACKED': {
       if (type !== 'BOOLEAN') throw new UnsupportedError(`BIT_PACKED value encoding for ${type}`, '');
@@ -1179,12 +1205,17 @@ function chunkRange(rg: FileMetaData['row_groups'][number], leaf: Leaf, dataEnd:
   return { start, end: start + size, codec: md.codec };
 }
 
-/** Streams the cells of a flat column, one page at a time. */
+/**
+ * Streams the cells of a flat column: one decoded page at a time (levels and raw values, compact), cells made
+ * only for the rows a batch takes.
+ */
 class FlatCursor {
   private dict: Cell[] | null = null;
-  private buf: Cell[] = [];
-  private bufPos = 0;
-  private produced = 0;
+  private page: DecodedPage | null = null;
+  private at: (i: number) => unknown = () => null;
+  private pi = 0;
+  private vi = 0;
+  private loaded = 0;
 
   constructor(
     private readonly pages: PageStream,
@@ -1194,6 +1225,7 @@ class FlatCursor {
   ) {}
 
   private async load(): Promise<boolean> {
+    this.page = null;
     for (;;) {
       const p = await this.pages.next();
       if (!p) return false;
@@ -1201,68 +1233,67 @@ class FlatCursor {
       if (t === 'DICTIONARY_PAGE') {
         if (this.dict) throw corrupt(`page ${p.index} is a second dictionary page`);
         const raw = decodeDictionaryPage(p, this.c);
+        const at = rawAccessor(raw);
         const d = new Array<Cell>(raw.length);
-        for (let i = 0; i < raw.length; i++) d[i] = this.conv(raw[i]) as Cell;
+        for (let i = 0; i < raw.length; i++) d[i] = this.conv(at(i)) as Cell;
         this.dict = d;
         continue;
       }
       if (t !== 'DATA_PAGE' && t !== 'DATA_PAGE_V2') continue; // index pages and unknown page types are skipped
       const pg = decodeDataPage(p, this.c, this.dict ? this.dict.length : null);
-      if (pg.n > this.rows - this.produced) {
+      if (pg.n > this.rows - this.loaded) {
         throw corrupt(`the column chunk holds more values than the row group's ${this.rows} rows (page ${p.index})`);
       }
-      const cells = new Array<Cell>(pg.n);
-      const { def, values } = pg;
-      const maxDef = this.c.leaf.maxDef;
-      let vi = 0;
       if (pg.dict) {
-        const dict = this.dict!;
-        const idx = values as Uint32Array;
-        for (let i = 0; i < pg.n; i++) {
-          if (def && def[i] !== maxDef) cells[i] = null;
-          else {
-            const j = idx[vi++]!;
-            if (j >= dict.length) throw corrupt(`dictionary index ${j} is out of range (dictionary of ${dict.length})`);
-            cells[i] = dict[j]!;
-          }
-        }
-      } else {
-        const conv = this.conv;
-        for (let i = 0; i < pg.n; i++) cells[i] = def && def[i] !== maxDef ? null : (conv(values[vi++]) as Cell);
+        const idx = pg.values as Uint32Array;
+        const size = this.dict!.length;
+        for (let i = 0; i < idx.length; i++) if (idx[i]! >= size) throw corrupt(`dictionary index ${idx[i]} is out of range (dictionary of ${size}, page ${p.index})`);
       }
-      this.produced += pg.n;
-      this.buf = cells;
-      this.bufPos = 0;
-      if (pg.n > 0) return true;
+      this.loaded += pg.n;
+      if (pg.n === 0) continue;
+      this.page = pg;
+      this.at = rawAccessor(pg.values);
+      this.pi = 0;
+      this.vi = 0;
+      return true;
     }
   }
 
   async take(n: number): Promise<Cell[]> {
-    if (this.bufPos === 0 && this.buf.length === n) {
-      const out = this.buf;
-      this.buf = [];
-      return out;
-    }
     const out = new Array<Cell>(n);
+    const maxDef = this.c.leaf.maxDef;
     let k = 0;
     while (k < n) {
-      if (this.bufPos < this.buf.length) {
-        const m = Math.min(n - k, this.buf.length - this.bufPos);
-        for (let i = 0; i < m; i++) out[k + i] = this.buf[this.bufPos + i]!;
-        this.bufPos += m;
-        k += m;
+      const pg = this.page;
+      if (!pg || this.pi >= pg.n) {
+        if (!(await this.load())) {
+          throw corrupt(`the column chunk ends after ${this.loaded} values but the row group has ${this.rows} rows`);
+        }
         continue;
       }
-      if (!(await this.load())) {
-        throw corrupt(`the column chunk ends after ${this.produced} values but the row group has ${this.rows} rows`);
+      const m = Math.min(n - k, pg.n - this.pi);
+      const def = pg.def;
+      let vi = this.vi;
+      if (pg.dict) {
+        const dict = this.dict!;
+        const idx = pg.values as Uint32Array;
+        for (let j = 0; j < m; j++) out[k + j] = def && def[this.pi + j] !== maxDef ? null : dict[idx[vi++]!]!;
+      } else {
+        const conv = this.conv;
+        const at = this.at;
+        for (let j = 0; j < m; j++) out[k + j] = def && def[this.pi + j] !== maxDef ? null : (conv(at(vi++)) as Cell);
       }
+      this.vi = vi;
+      this.pi += m;
+      k += m;
     }
+    if (this.page && this.pi >= this.page.n) this.page = null; // release the page early
     return out;
   }
 
   /** After all rows were taken: no data values may remain. */
   async finish(): Promise<void> {
-    if (this.bufPos < this.buf.length) throw corrupt(`the column chunk holds more values than the row group's ${this.rows} rows`);
+    if (this.page && this.pi < this.page.n) throw corrupt(`the column chunk holds more values than the row group's ${this.rows} rows`);
     for (;;) {
       const p = await this.pages.next();
       if (!p) return;
@@ -1294,7 +1325,8 @@ async function readNested(file: FileBuffer, plan: NestedOut, rg: FileMetaData['r
       if (t === 'DICTIONARY_PAGE') {
         if (dict) throw corrupt(`page ${p.index} is a second dictionary page`);
         const raw = decodeDictionaryPage(p, c);
-        dict = Array.from(raw, (v) => conv(v));
+        const at = rawAccessor(raw);
+        dict = Array.from({ length: raw.length }, (_, i) => conv(at(i)));
         continue;
       }
       if (t !== 'DATA_PAGE' && t !== 'DATA_PAGE_V2') continue;
@@ -1313,7 +1345,8 @@ async function readNested(file: FileBuffer, plan: NestedOut, rg: FileMetaData['r
           vals[i] = dict![j];
         }
       } else {
-        for (let i = 0; i < pg.nonNull; i++) vals[i] = conv(pg.values[i]);
+        const at = rawAccessor(pg.values);
+        for (let i = 0; i < pg.nonNull; i++) vals[i] = conv(at(i));
       }
       const allDefined = !pg.def || pg.nonNull === pg.n;
       const defs = allDefined ? [] : Array.from(pg.def!);
