@@ -111,7 +111,7 @@ export function newColumnState(name: string, start: number, budget: number): Col
     values: null,
     sketch: null,
     dropped: false,
-    distinct: dcNew(budget),
+    distinct: dcNew(budget * 2.5),
     top: tkNew(TOP_CAP),
     dMinA: Infinity,
     dMaxA: -Infinity,
