@@ -12,8 +12,9 @@
  *   matched by a pattern segment that itself starts with a dot. A glob that matches a folder expands that
  *   folder as above.
  * - Hive-style partition folders (`year=2024/month=05/part-0.parquet`) give partitions {year: '2024',
- *   month: '05'}: every `key=value` folder between the folder or glob base and the file (values are
- *   URL-decoded, as Hive writes them; `__HIVE_DEFAULT_PARTITION__` stays as it is).
+ *   month: '05'}: every `key=value` folder in the file's path as expanded (so `data/year=2024/` given as a
+ *   folder still yields year); values are URL-decoded, as Hive writes them (`__HIVE_DEFAULT_PARTITION__`
+ *   stays as it is); a key seen twice keeps the innermost value. Plain files given by name get none.
  * - The result is de-duplicated (the same file named twice is read once), in argument order, each argument's
  *   files sorted.
  *
@@ -21,7 +22,7 @@
  * UsageError naming the argument.
  */
 import { promises as fsp } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 
 export interface ExpandedInput {
@@ -165,7 +166,7 @@ async function matchGlob(pattern: string): Promise<string[]> {
       // zero folders
       await visit(dir, i + 1, display);
       for (const e of await readDirSorted(dir)) {
-        if (e.name.startsWith('.')) continue;
+        if (e.name.startsWith('.') || e.name.startsWith('_')) continue;
         const p = join(dir, e.name);
         const st = e.isSymbolicLink() ? await statOrNull(p) : null;
         if (e.isDirectory() || st?.isDirectory()) await visit(p, i, joinDisplay(display, e.name));
@@ -184,8 +185,10 @@ async function matchGlob(pattern: string): Promise<string[]> {
     }
     const re = segmentRegExp(seg);
     const dotOk = seg.startsWith('.');
+    const underOk = seg.startsWith('_');
     for (const e of await readDirSorted(dir)) {
       if (e.name.startsWith('.') && !dotOk) continue;
+      if (e.name.startsWith('_') && !underOk) continue;
       if (!re.test(e.name)) continue;
       const p = join(dir, e.name);
       if (i === rest.length - 1) results.add(joinDisplay(display, e.name));
@@ -203,24 +206,6 @@ async function matchGlob(pattern: string): Promise<string[]> {
 function joinDisplay(a: string, b: string): string {
   if (a === '') return b;
   return a.endsWith('/') ? a + b : `${a}/${b}`;
-}
-
-/** Where partitions start for a glob: the literal folder part before the first glob segment. */
-function globBase(pattern: string): string {
-  const segs = pattern.replace(/\\/g, '/').split('/');
-  const lit: string[] = [];
-  for (const s of segs.slice(0, -1)) {
-    if (hasGlob(s)) break;
-    lit.push(s);
-  }
-  return lit.join('/');
-}
-
-function relativeTo(base: string, p: string): string {
-  const b = resolve(base);
-  const a = resolve(p);
-  if (a === b) return '';
-  return a.startsWith(b + sep) ? a.slice(b.length + 1) : a;
 }
 
 export async function expandInputs(args: string[]): Promise<ExpandedInput[]> {
@@ -246,14 +231,13 @@ export async function expandInputs(args: string[]): Promise<ExpandedInput[]> {
       const files: string[] = [];
       await walkFolder(arg, files);
       if (!files.length) throw new UsageError(`${arg}: the folder holds no data files (.csv, .tsv, .jsonl, .json, .parquet)`);
-      for (const f of files) add(f, partitionsOf(relativeTo(arg, f)));
+      for (const f of files) add(f, partitionsOf(f));
       continue;
     }
     if (!hasGlob(arg)) {
       throw new UsageError(`${arg}: no such file or folder`);
     }
     const matches = await matchGlob(arg);
-    const base = globBase(arg);
     const lastSeg = arg.replace(/\\/g, '/').split('/').pop() ?? '';
     const files: string[] = [];
     for (const m of matches) {
@@ -269,7 +253,7 @@ export async function expandInputs(args: string[]): Promise<ExpandedInput[]> {
       }
     }
     if (!files.length) throw new UsageError(`${arg}: no file matches this pattern`);
-    for (const f of [...new Set(files)].sort()) add(f, partitionsOf(relativeTo(base || '.', f)));
+    for (const f of [...new Set(files)].sort()) add(f, partitionsOf(f));
   }
   return out;
 }
