@@ -55,11 +55,11 @@
  *   nested rows starting with repetition level 0; REQUIRED columns with a null count in their statistics.
  *
  * Known gaps
- * - ARROW-GH-43605 (dictionary indices RLE-encoded with bit width 0): a width of 0 encodes "every index is 0",
- *   which is valid when the dictionary has one entry. dq rejects width 0 when the dictionary has more than
- *   one entry (a writer would need >= 1 bit to address them, and a page whose indices are all 0 but whose
- *   dictionary is larger is what the corrupt file contains). A writer that legitimately used width 0 for
- *   an all-zero page with a larger dictionary would be rejected too; no known writer does.
+ * - ARROW-GH-43605 (dictionary indices RLE/bit-packed with bit width 0) is read, not rejected: width 0 means
+ *   "every index is 0", which is well defined; in that file the dictionary has exactly one entry (0) and
+ *   the levels and counts are consistent, so dq yields 21186 rows of 0 (as hyparquet does; Arrow C++ crashed
+ *   on it). Width 0 with a larger dictionary cannot be rejected either: Impala writes it for pages whose
+ *   indices are all 0 (data/alltypes_tiny_pages.parquet). Indices >= the dictionary size are rejected.
  * - Checksums are verified only where present; statistics are reported as written (decimal statistics
  *   may be rounded, NaN min/max are dropped), never used to validate values.
  * - Nested (list/map) columns are held for one row group at a time, so a row group whose nested column
