@@ -4,7 +4,7 @@
  *   max_duplicate_rate one point above the current rate;
  * - per column: type (left as a comment when the audit found values of another type), required: true when
  *   nothing is missing, else max_missing a little above the observed share; unique: true for key candidates
- *   (distinct == count == rows, exact); min/max widened by 10% of the observed range (numbers and dates);
+ *   (distinct == count == rows, exact); min/max widened by 10% of the observed range (numbers and dates; a non-negative minimum stays >= 0);
  *   allowed for string columns with at most 20 distinct values all listed in `top`.
  */
 import { DIMENSIONS, type ColumnProfile, type Report } from '../core/types.js';
@@ -81,7 +81,9 @@ function columnLines(report: Report, p: ColumnProfile): string[] {
       const range = hi - lo;
       const margin = range > 0 ? range * 0.1 : Math.abs(lo) * 0.1 || 1;
       const int = p.type === 'integer';
-      out.push(`    min: ${num(floorTo(lo - margin, int))}   # observed ${num(lo)}`);
+      // a non-negative column keeps a non-negative minimum
+      const min = lo >= 0 ? Math.max(0, floorTo(lo - margin, int)) : floorTo(lo - margin, int);
+      out.push(`    min: ${num(min)}   # observed ${num(lo)}`);
       out.push(`    max: ${num(ceilTo(hi + margin, int))}   # observed ${num(hi)}`);
     }
   } else if (p.type === 'date' || p.type === 'datetime') {

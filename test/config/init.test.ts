@@ -31,6 +31,7 @@ describe('initConfig', () => {
     expect(c.get('id')!.min?.value).toEqual({ kind: 'number', value: 0 });
     expect(c.get('id')!.max?.value).toEqual({ kind: 'number', value: 4 });
     expect(c.get('price')!.min?.value).toEqual({ kind: 'number', value: 0.5 });
+    expect(c.get('id')!.min?.value.value).toBe(0); // 1 - 0.2 floored, not below 0
     expect(c.get('price')!.max?.value).toEqual({ kind: 'number', value: 120.5 });
     expect(c.get('status')!.allowed?.value).toEqual(['new', 'open']);
     expect(c.get('day')!.min?.value).toMatchObject({ kind: 'date', text: '2023-12-30' });
