@@ -644,9 +644,14 @@ function upperBound(sorted: Float64Array, x: number): number {
   return lo;
 }
 
-/** Number of values strictly below lo or strictly above hi (two binary searches). */
+/**
+ * Number of values strictly below lo or strictly above hi (two binary searches).
+ * A NaN bound counts nothing on its side (e.g. a z-score fence when std is NaN).
+ */
 export function countOutside(sorted: Float64Array, lo: number, hi: number): number {
-  return lowerBound(sorted, lo) + (sorted.length - upperBound(sorted, hi));
+  const below = lo === lo ? lowerBound(sorted, lo) : 0;
+  const above = hi === hi ? sorted.length - upperBound(sorted, hi) : 0;
+  return below + above;
 }
 
 /** numpy.median: the middle value, or the mean (a + b) / 2 of the two middle ones; NaN when empty. */

@@ -136,8 +136,11 @@ describe('exact helpers', () => {
         const s = sortFloat64(Float64Array.from(xs));
         const hi = lo + w;
         expect(countOutside(s, lo, hi)).toBe(xs.filter((x) => x < lo || x > hi).length);
+        expect(countOutside(s, NaN, hi)).toBe(xs.filter((x) => x > hi).length);
+        expect(countOutside(s, lo, NaN)).toBe(xs.filter((x) => x < lo).length);
       }),
     );
+    expect(countOutside(Float64Array.from([1, 2, 3]), -Infinity, Infinity)).toBe(0);
   });
 
   it('median and mad equal the brute-force definitions (numpy median of |x - med|)', () => {
