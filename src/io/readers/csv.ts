@@ -27,10 +27,20 @@ const QUOTE = 34;
 
 /** How many bytes the sniffers look at. */
 const SNIFF_BYTES = 64 * 1024;
-/** An unfinished record longer than this is followed with the state machine instead of re-parsed. */
+/**
+ * An unfinished record is followed with the state machine (instead of being re-parsed with every
+ * new chunk) once it is longer than this, or than ACCUMULATE_CHUNKS times the last chunk.
+ */
 const ACCUMULATE_AT = 1 << 20;
+const ACCUMULATE_MIN = 4096;
+const ACCUMULATE_CHUNKS = 4;
 /** Examples (raw records, extra fields) are cut to this many characters. */
 const EXAMPLE_CHARS = 200;
+
+/** Values up to this many bytes are interned (V8 copies substrings shorter than 13 characters). */
+const INTERN_MAX = 12;
+const INTERN_BITS = 8;
+const INTERN_MASK = (1 << INTERN_BITS) - 1;
 
 const CANDIDATES = [',', '\t', ';', '|'];
 
@@ -330,6 +340,7 @@ class CsvParser {
   private slow = false;
   private final = false;
   private pos = 0;
+  private lastChunk = 0;
 
   // position
   line = 1;
@@ -342,6 +353,14 @@ class CsvParser {
 
   // current batch
   private cols: Cell[][] = [];
+  // Interning of short repeated values (per column): a hit reuses an old string instead of allocating,
+  // which saves most of the garbage-collection cost of categorical, date and small-integer columns.
+  // Only strings of <= INTERN_MAX chars (V8 copies those when slicing, so they pin nothing).
+  private icache: (string | undefined)[] = [];
+  private ion = new Uint8Array(0);
+  private itries = new Int32Array(0);
+  private ihits = new Int32Array(0);
+  private batches = 0;
   private lines: Int32Array;
   private r = 0;
 
@@ -389,6 +408,7 @@ class CsvParser {
   /** Adds a chunk. Returns false when the chunk was only accumulated (nothing to parse yet). */
   push(chunk: Buffer): boolean {
     if (chunk.length === 0) return false;
+    this.lastChunk = chunk.length;
     if (this.accum) {
       const end = this.follow(chunk);
       this.accum.push(chunk);
@@ -442,7 +462,8 @@ class CsvParser {
   /** After an unfinished record: switch to accumulation when the record is long. */
   private afterIncomplete(): void {
     const left = this.buf.length - this.pos;
-    if (this.final || left < ACCUMULATE_AT) return;
+    if (this.final || left < ACCUMULATE_MIN) return;
+    if (left < ACCUMULATE_AT && left < ACCUMULATE_CHUNKS * this.lastChunk) return;
     const rest = this.buf.subarray(this.pos);
     this.st = 0;
     this.stFieldBytes = 0;
@@ -530,15 +551,38 @@ class CsvParser {
     return this.r;
   }
 
+  private initIntern(): void {
+    this.icache = new Array<string | undefined>(this.H << INTERN_BITS).fill(undefined);
+    this.ion = new Uint8Array(this.H).fill(1);
+    this.itries = new Int32Array(this.H);
+    this.ihits = new Int32Array(this.H);
+  }
+
+  /** Keeps interning on for columns where it pays (>= 1/4 hits); re-probes the others now and then. */
+  private tuneIntern(): void {
+    this.batches++;
+    const probe = (this.batches & 7) === 0;
+    for (let c = 0; c < this.H; c++) {
+      const tries = this.itries[c]!;
+      if (this.ion[c] === 1) {
+        if (tries >= 64) this.ion[c] = this.ihits[c]! * 4 >= tries ? 1 : 0;
+      } else if (probe) this.ion[c] = 1;
+      this.itries[c] = 0;
+      this.ihits[c] = 0;
+    }
+  }
+
   private newBatch(): void {
     const cols: Cell[][] = new Array(this.H);
-    for (let c = 0; c < this.H; c++) cols[c] = [];
+    const size = this.lines.length;
+    for (let c = 0; c < this.H; c++) cols[c] = new Array(size);
     this.cols = cols;
     this.r = 0;
   }
 
   takeBatch(): Batch {
     const length = this.r;
+    if (length < this.lines.length) for (const col of this.cols) col.length = length;
     const batch: Batch = {
       columns: this.header!.slice(),
       data: this.cols,
@@ -547,6 +591,7 @@ class CsvParser {
       lines: length === this.lines.length ? this.lines : this.lines.slice(0, length),
     };
     this.rowsDone += length;
+    this.tuneIntern();
     this.lines = new Int32Array(this.lines.length);
     this.newBatch();
     return batch;
@@ -589,6 +634,10 @@ class CsvParser {
     const maxField = this.opts.maxFieldBytes;
     const maxCols = this.opts.maxColumns;
     const batchSize = this.lines.length;
+    const icache = this.icache;
+    const ion = this.ion;
+    const itries = this.itries;
+    const ihits = this.ihits;
     let p = this.pos;
     let delta = this.delta;
     let line = this.line;
@@ -634,6 +683,7 @@ class CsvParser {
 
       const H = this.header === null ? 0 : this.H;
       const cols = this.cols;
+      const r = this.r;
       let extra: string[] | null = null;
       let f = 0;
       let incomplete = false;
@@ -756,10 +806,35 @@ class CsvParser {
             break fields;
           }
           if (p - a > maxField) this.tooLong(line);
-          v = slow ? (hi ? this.slowField(a, p) : latin1(buf, a, p)) : str.slice(a - dA, p - delta);
+          if (slow) v = hi ? this.slowField(a, p) : latin1(buf, a, p);
+          else if (f < H && p - a <= INTERN_MAX && ion[f] === 1 && delta === dA) {
+            // intern: hash the bytes, reuse the cached string when it has the same characters
+            const len = p - a;
+            let h = len;
+            for (let k = a; k < p; k++) h = (Math.imul(h, 31) + buf[k]!) | 0;
+            const idx = (f << INTERN_BITS) | ((h ^ (h >>> 13)) & INTERN_MASK);
+            const s = icache[idx];
+            itries[f]!++;
+            let hit = s !== undefined && s.length === len;
+            if (hit) {
+              for (let k = 0; k < len; k++) {
+                if (s!.charCodeAt(k) !== buf[a + k]) {
+                  hit = false;
+                  break;
+                }
+              }
+            }
+            if (hit) {
+              v = s!;
+              ihits[f]!++;
+            } else {
+              v = str.slice(a - dA, p - delta);
+              icache[idx] = v;
+            }
+          } else v = str.slice(a - dA, p - delta);
         }
 
-        if (f < H) cols[f]!.push(v);
+        if (f < H) cols[f]![r] = v;
         else {
           if (extra === null) extra = [];
           extra.push(v);
@@ -803,11 +878,7 @@ class CsvParser {
       }
 
       if (incomplete) {
-        // roll back this record; it is parsed again once more bytes arrive
-        for (let k = 0; k < H; k++) {
-          const col = cols[k]!;
-          if (col.length > this.r) col.length = this.r;
-        }
+        // roll back this record; it is parsed again once more bytes arrive (its cells are overwritten)
         this.recIssues = null;
         this.recInvalid = false;
         p = recStart;
@@ -828,7 +899,7 @@ class CsvParser {
       }
       const row = this.rowsDone + this.r + 1;
       if (f < H) {
-        for (let k = f; k < H; k++) cols[k]!.push(null);
+        for (let k = f; k < H; k++) cols[k]![r] = null;
         const raw = this.text(recStart, recEnd, recStart - recDelta, recEnd - recEndDelta);
         this.issues.add('row-too-short', {
           line: recLine,
@@ -889,13 +960,15 @@ class CsvParser {
     if (!this.opts.header) {
       this.header = fields.map((_, i) => `column_${i + 1}`);
       this.H = fields.length;
+      this.initIntern();
       this.newBatch();
-      for (let c = 0; c < this.H; c++) this.cols[c]!.push(fields[c]!);
+      for (let c = 0; c < this.H; c++) this.cols[c]![0] = fields[c]!;
       this.lines[this.r++] = recLine;
       return;
     }
     this.header = dedupeHeader(fields, recLine, this.issues);
     this.H = this.header.length;
+    this.initIntern();
     this.newBatch();
   }
 }
