@@ -1,0 +1,221 @@
+/**
+ * `dq clean IN -o OUT`: flags -> clean options -> pipeline -> summary (stderr, or JSON on stdout) -> exit code.
+ * The integrator registers the command with `addCleanFlags(program.command('clean').argument('<input>'))` and
+ * an action calling `runClean(files, flags)`; a `clean:` section of dq.yml is turned into options with
+ * `cleanOptionsFromConfig` and passed as `base` (flags win over the config).
+ */
+import { promises as fsp } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { EXIT, UsageError } from '../errors.js';
+import { assertNotInput } from '../io/writers/atomic.js';
+import { formatFromExtension, spoolStdin, type Format } from '../io/source.js';
+import { parseOptionsFrom } from '../schema/values.js';
+import { runPipeline, renderSummary } from '../clean/pipeline.js';
+import { loadParams } from '../clean/params.js';
+import {
+  anyTreatment,
+  defaultCleanOptions,
+  parseChoice,
+  parseImputeSpecs,
+  parseNormalizeSpecs,
+  parsePair,
+  parseSmoothSpecs,
+  validateCleanOptions,
+  validateMapping,
+  type CleanOptions,
+  type DedupeMode,
+  type KeepMode,
+  type OutlierMode,
+} from '../clean/options.js';
+import { auditOptions, collect, list, parseFormat, parsePositiveInt, readerOptions, type CommonFlags } from './options.js';
+
+export interface CleanFlags extends CommonFlags {
+  output?: string;
+  outputFormat?: string;
+  standardize?: boolean;
+  mapping?: string;
+  dedupe?: string;
+  keep?: string;
+  outliers?: string;
+  limits?: string;
+  outlierColumns?: string;
+  impute?: string[];
+  normalize?: string[];
+  range?: string;
+  smooth?: string[];
+  orderBy?: string;
+  saveParams?: string;
+  applyParams?: string;
+  log?: string;
+  dryRun?: boolean;
+  format?: string;
+  quiet?: boolean;
+}
+
+/** Declare every flag of `dq clean` on `cmd` (commander 14). */
+export function addCleanFlags(cmd: Command): Command {
+  return cmd
+    .option('-o, --output <file>', 'cleaned output: .csv, .tsv, .jsonl or .parquet (never the input)')
+    .addOption(new Option('--output-format <fmt>', 'output format (default: from the extension of --output)').choices(['csv', 'tsv', 'jsonl', 'parquet']))
+    .option('--standardize', 'trim whitespace, one spelling per value (spelling clusters), ISO 8601 dates, plain decimal numbers')
+    .option('--mapping <file>', 'reviewed spelling mapping for --standardize, JSON {column: {variant: canonical}} (used instead of the clusters)')
+    .addOption(new Option('--dedupe <mode>', 'drop duplicate rows: exact, key (needs --key) or near').choices(['exact', 'key', 'near']))
+    .addOption(new Option('--keep <which>', 'which duplicate to keep (default first)').choices(['first', 'last']))
+    .option('--key <cols>', 'key columns for --dedupe key (comma-separated)')
+    .addOption(new Option('--outliers <mode>', 'treat outliers: clip (Tukey fences), winsorize (--limits), null (set missing), drop (the row)').choices(['clip', 'winsorize', 'null', 'drop']))
+    .option('--limits <lo,hi>', 'percentiles for --outliers winsorize (default 0.01,0.99)')
+    .option('--outlier-columns <cols>', 'columns for --outliers (default: every numeric column)')
+    .option('--impute <spec>', 'fill missing values: STRATEGY for every incomplete column, or COL=STRATEGY; mean, median, mode, constant:VALUE; repeatable', collect)
+    .option('--normalize <spec>', 'scale numeric columns: METHOD for all, or COL=METHOD; zscore, minmax, robust; repeatable', collect)
+    .option('--range <a,b>', 'target range of --normalize minmax (default 0,1)')
+    .option('--smooth <spec>', 'COL=moving-average:K or COL=ewm:ALPHA (pandas rolling/ewm semantics); repeatable', collect)
+    .option('--order-by <col>', 'the column the input is ordered by, for --smooth (checked while reading; dq does not sort)')
+    .option('--save-params <file>', 'save the fitted parameters (JSON) to apply to other data with --apply-params')
+    .option('--apply-params <file>', 'apply saved parameters without fitting (treatment flags are not allowed with it)')
+    .option('--log <file>', 'change log, JSON Lines: {row, column, old, new, step} per changed cell, {row, step, action: "drop"} per dropped row')
+    .option('--dry-run', 'print the plan and the counts each step would change; write nothing')
+    .addOption(new Option('--format <fmt>', 'summary format: text (stderr) or json (stdout)').choices(['text', 'json']).default('text'))
+    .option('-q, --quiet', 'no summary on stderr (text format)')
+    // reading
+    .option('--delimiter <char>', 'field delimiter (default: sniffed among , ; TAB |); "tab" for TAB')
+    .option('--no-header', 'the first line is data, not column names')
+    .option('--encoding <name>', 'text encoding: utf-8 (default), utf-16, latin1, windows-1252')
+    .option('--decimal <char>', "decimal mark for numbers: '.' (default) or ','")
+    .option('--type <COL=TYPE>', 'force a column type (integer, float, boolean, date, datetime, string, categorical); repeatable', collect)
+    .option('--dayfirst', 'read ambiguous slash dates (03/04/2020) as day first')
+    .option('--na-values <list>', 'comma-separated tokens that mean missing, replacing the default list')
+    .option('--extra-na-values <list>', 'comma-separated tokens that mean missing, added to the default list')
+    .option('--input-format <fmt>', 'csv, tsv, jsonl or parquet (default: from content and extension)')
+    .option('--numeric-threshold <share>', 'share of values that must be numbers for a numeric column (default 0.95)')
+    .option('--exact-budget <MB>', 'memory per column for exact quantiles before a sketch is used (default 64)')
+    .option('--max-field-bytes <n>', 'reject fields larger than this many bytes (default 64 MiB)')
+    .option('--max-columns <n>', 'reject inputs with more columns (default 100000)');
+}
+
+const TREATMENT_FLAGS: (keyof CleanFlags)[] = ['standardize', 'mapping', 'dedupe', 'keep', 'key', 'outliers', 'limits', 'outlierColumns', 'impute', 'normalize', 'range', 'smooth', 'orderBy'];
+
+/** Clean options from flags over `base` (the dq.yml `clean:` section, already validated). */
+export function cleanOptionsFromFlags(flags: CleanFlags, base: CleanOptions = defaultCleanOptions()): CleanOptions {
+  const o: CleanOptions = structuredClone(base);
+  if (flags.standardize) o.standardize = true;
+  if (flags.dedupe !== undefined) o.dedupe = parseChoice<DedupeMode>('--dedupe', flags.dedupe, ['exact', 'key', 'near']);
+  if (flags.keep !== undefined) o.keep = parseChoice<KeepMode>('--keep', flags.keep, ['first', 'last']);
+  if (flags.key !== undefined) o.key = list(flags.key);
+  if (flags.outliers !== undefined) o.outliers = parseChoice<OutlierMode>('--outliers', flags.outliers, ['clip', 'winsorize', 'null', 'drop']);
+  if (flags.limits !== undefined) o.limits = parsePair('--limits', flags.limits, true);
+  if (flags.outlierColumns !== undefined) o.outlierColumns = list(flags.outlierColumns);
+  if (flags.impute?.length) o.impute = parseImputeSpecs(flags.impute);
+  if (flags.normalize?.length) o.normalize = parseNormalizeSpecs(flags.normalize);
+  if (flags.range !== undefined) o.range = parsePair('--range', flags.range, false);
+  if (flags.smooth?.length) o.smooth = parseSmoothSpecs(flags.smooth);
+  if (flags.orderBy !== undefined) o.orderBy = flags.orderBy;
+  if (flags.limits !== undefined && o.outliers !== 'winsorize') throw new UsageError('--limits is only used with --outliers winsorize');
+  if (flags.range !== undefined && o.normalize.all !== 'minmax' && !Object.values(o.normalize.columns).includes('minmax')) {
+    throw new UsageError('--range is only used with --normalize minmax');
+  }
+  if (flags.keep !== undefined && o.dedupe === null) throw new UsageError('--keep is only used with --dedupe');
+  return validateCleanOptions(o);
+}
+
+function outputFormat(out: string, flag: string | undefined): Format {
+  if (flag !== undefined) return parseChoice<Format>('--output-format', flag, ['csv', 'tsv', 'jsonl', 'parquet']);
+  if (/\.gz$/i.test(out)) throw new UsageError(`--output ${out}: compressed output is not supported; write ${out.slice(0, -3)} and compress it`);
+  const f = formatFromExtension(out);
+  if (!f) throw new UsageError(`--output ${out}: cannot tell the format from the extension; use .csv, .tsv, .jsonl or .parquet, or --output-format`);
+  return f;
+}
+
+async function readMapping(file: string): Promise<Record<string, Record<string, string>>> {
+  let text: string;
+  try {
+    text = await fsp.readFile(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--mapping ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  let obj: unknown;
+  try {
+    obj = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`--mapping ${file}: invalid JSON (${(e as Error).message})`);
+  }
+  return validateMapping(obj, `--mapping ${file}`);
+}
+
+/**
+ * Run `dq clean`. `base`: options from the dq.yml `clean:` section (cleanOptionsFromConfig), overridden by flags;
+ * a `mappingFile` there is read like --mapping. Returns the exit code; errors are thrown (UsageError, InputError).
+ */
+export async function runClean(files: string[], flags: CleanFlags, base?: CleanOptions & { mappingFile?: string | null }): Promise<number> {
+  if (files.length !== 1) throw new UsageError(`dq clean takes one input (a file or - for stdin), got ${files.length}`);
+  const input = files[0]!;
+  const dryRun = Boolean(flags.dryRun);
+  const summaryFormat = flags.format ?? 'text';
+  if (summaryFormat !== 'text' && summaryFormat !== 'json') throw new UsageError(`--format must be text or json, got '${summaryFormat}'`);
+  if (!dryRun && !flags.output) throw new UsageError('dq clean needs --output FILE (or --dry-run)');
+  if (flags.output === '-') throw new UsageError('--output -: dq clean writes files only (atomically); give a file name');
+
+  const applyParams = flags.applyParams ? await loadParams(flags.applyParams) : null;
+  if (applyParams) {
+    const given = TREATMENT_FLAGS.filter((k) => {
+      const v = flags[k];
+      return v !== undefined && v !== false && !(Array.isArray(v) && v.length === 0);
+    });
+    if (given.length) throw new UsageError(`--apply-params applies the saved treatments as they are; drop ${given.map((k) => '--' + k.replace(/[A-Z]/g, (m) => '-' + m.toLowerCase())).join(', ')}`);
+  }
+  let options = defaultCleanOptions();
+  if (!applyParams) {
+    const { mappingFile, ...b } = base ?? { ...defaultCleanOptions(), mappingFile: null };
+    if (mappingFile && !flags.mapping) b.mapping = await readMapping(mappingFile);
+    options = cleanOptionsFromFlags(flags, b);
+    if (flags.mapping) {
+      options.mapping = await readMapping(flags.mapping);
+      options.standardize = true;
+    }
+  }
+
+  const audit = auditOptions(flags);
+  const budgetMb = parsePositiveInt('--exact-budget', flags.exactBudget) ?? 64;
+  const output = flags.output && !dryRun ? { path: flags.output, format: outputFormat(flags.output, flags.outputFormat) } : null;
+  const outs = [output?.path, flags.log, flags.saveParams].filter((p): p is string => typeof p === 'string');
+  if (!dryRun) {
+    for (const o of outs) assertNotInput(o, [input, ...(flags.applyParams ? [flags.applyParams] : []), ...(flags.mapping ? [flags.mapping] : [])]);
+    const abs = outs.map((p) => resolve(p));
+    if (new Set(abs).size !== abs.length) throw new UsageError('--output, --log and --save-params must be different files');
+    for (const o of outs) {
+      const st = await fsp.stat(dirname(resolve(o))).catch(() => null);
+      if (!st?.isDirectory()) throw new UsageError(`cannot write ${o}: the folder does not exist`);
+    }
+  }
+
+  let spooled: string | null = null;
+  try {
+    if (input === '-') spooled = await spoolStdin();
+    const summary = await runPipeline({
+      input: spooled ?? input,
+      displayPath: input === '-' ? 'stdin' : input,
+      format: parseFormat(flags.inputFormat),
+      reader: readerOptions(flags),
+      ctx: {
+        parse: parseOptionsFrom(audit),
+        numericThreshold: audit.numericThreshold,
+        types: audit.types,
+        exactBudgetBytes: budgetMb * 1024 * 1024,
+      },
+      options,
+      params: applyParams,
+      output,
+      logPath: flags.log ?? null,
+      saveParamsPath: flags.saveParams ?? null,
+      dryRun,
+    });
+    if (summaryFormat === 'json') process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+    else if (!flags.quiet) {
+      process.stderr.write(renderSummary(summary));
+      if (!anyTreatment(options) && !applyParams) process.stderr.write('note: no treatment was chosen (see dq clean --help)\n');
+    }
+  } finally {
+    if (spooled) await fsp.rm(dirname(spooled), { recursive: true, force: true }).catch(() => {});
+  }
+  return EXIT.OK;
+}
