@@ -58,6 +58,20 @@ function rmPut(m: RowMap, hi: number, lo: number, row: number): number {
   }
 }
 
+/** The first row recorded for a key (0 if absent). */
+function rmGet(m: RowMap, hi: number, lo: number): number {
+  if ((hi | lo) === 0) lo = 1;
+  const mask = m.slots - 1;
+  let i = (Math.imul(hi ^ lo, 0x9e3779b1) >>> 0) & mask;
+  for (;;) {
+    const h = m.keys[2 * i]!;
+    const l = m.keys[2 * i + 1]!;
+    if ((h | l) === 0) return 0;
+    if (h === hi && l === lo) return m.rows[i]!;
+    i = (i + 1) & mask;
+  }
+}
+
 function rmGrow(m: RowMap): void {
   const old = { ...m };
   m.slots *= 2;
@@ -149,7 +163,7 @@ export default defineChecker<State>({
       const h = rowHash(b, all, i, false, 0);
       const first = rmPut(s.exact, h[0]!, h[1]!, row);
       if (first !== 0) {
-        if (s.exactExamples.length < 5) addExample(s.exactExamples, { row, line, value: `same as row ${first}` });
+        if (s.exactExamples.length < 5) addExample(s.exactExamples, { row, line, value: keyText(h) });
       }
       const nh = rowHash(b, all, i, true, 1);
       const isNew = hs64Add(s.near, nh[0]!, nh[1]!);
@@ -157,18 +171,18 @@ export default defineChecker<State>({
       if (keyCols && s.keyMap) {
         const kh = rowHash(b, keyCols, i, false, 2);
         const kf = rmPut(s.keyMap, kh[0]!, kh[1]!, row);
-        if (kf !== 0 && s.keyExamples.length < 5) addExample(s.keyExamples, { row, line, value: `same key as row ${kf}` });
+        if (kf !== 0 && s.keyExamples.length < 5) addExample(s.keyExamples, { row, line, value: keyText(kh) });
       }
     }
     s.rows += b.length;
   },
   merge(a, b) {
-    mergeRowMap(a.exact, b.exact, (row, first) => addExample(a.exactExamples, { row, line: null, value: `same as row ${first}` }));
+    mergeRowMap(a.exact, b.exact, (row, key) => addExample(a.exactExamples, { row, line: null, value: key }));
     a.exactExamples = mergeExamples(a.exactExamples, b.exactExamples);
     a.near = hs64Merge(a.near, b.near);
     a.nearExamples = mergeExamples(a.nearExamples, b.nearExamples);
     if (a.keyMap && b.keyMap) {
-      mergeRowMap(a.keyMap, b.keyMap, (row, first) => addExample(a.keyExamples, { row, line: null, value: `same key as row ${first}` }));
+      mergeRowMap(a.keyMap, b.keyMap, (row, key) => addExample(a.keyExamples, { row, line: null, value: key }));
       a.keyExamples = mergeExamples(a.keyExamples, b.keyExamples);
     }
     a.rows += b.rows;
@@ -178,7 +192,12 @@ export default defineChecker<State>({
     const rows = s.rows - s.exact.used;
     const nearRows = s.rows - hs64Size(s.near) - rows;
     const keyRows = s.keyMap ? s.rows - s.keyMap.used : null;
-    const fix = (ex: Example[]) => ex.map((e) => ({ ...e, line: e.line ?? (e.row !== null ? ctx.lineOf(e.row) : null) }));
+    // examples carry the row hash until now; the first occurrence is the lowest row recorded for it
+    const fix = (ex: Example[], map: RowMap | null, label: string) =>
+      ex.map((e) => {
+        const [hi, lo] = (e.value ?? '0:0').split(':').map(Number) as [number, number];
+        return { row: e.row, line: e.line ?? (e.row !== null ? ctx.lineOf(e.row) : null), value: map ? `${label} ${rmGet(map, hi, lo)}` : null };
+      });
     const findings: Finding[] = [];
     if (rows > 0)
       findings.push({
@@ -189,7 +208,7 @@ export default defineChecker<State>({
         column: null,
         message: `${rows} duplicate rows (repeats of an earlier row)`,
         count: rows,
-        examples: fix(s.exactExamples),
+        examples: fix(s.exactExamples, s.exact, 'same as row'),
       });
     if (nearRows > 0)
       findings.push({
@@ -200,7 +219,7 @@ export default defineChecker<State>({
         column: null,
         message: `${nearRows} more rows repeat an earlier row after trimming, collapsing spaces and ignoring case`,
         count: nearRows,
-        examples: fix(s.nearExamples),
+        examples: fix(s.nearExamples, null, ''),
       });
     if (s.key) {
       const missing = s.key.filter((k) => !ctx.columns.some((c) => c.name === k));
@@ -224,7 +243,7 @@ export default defineChecker<State>({
           column: s.key.join(','),
           message: `${keyRows} rows repeat a key (${s.key.join(', ')}) seen earlier`,
           count: keyRows,
-          examples: fix(s.keyExamples),
+          examples: fix(s.keyExamples, s.keyMap, 'same key as row'),
         });
     }
     const keyBad = s.key && keyRows !== null ? keyRows : 0;
@@ -236,13 +255,21 @@ export default defineChecker<State>({
   },
 });
 
-function mergeRowMap(a: RowMap, b: RowMap, onRepeat: (row: number, first: number) => void): void {
+function keyText(h: Uint32Array): string {
+  return `${h[0]}:${h[1]}`;
+}
+
+/** Union b into a; rows of b (or a) that turn out to be repeats are reported with their key. */
+function mergeRowMap(a: RowMap, b: RowMap, onRepeat: (row: number, key: string) => void): void {
+  const k = new Uint32Array(2);
   for (let i = 0; i < b.slots; i++) {
     const h = b.keys[2 * i]!;
     const l = b.keys[2 * i + 1]!;
     if ((h | l) === 0) continue;
     const row = b.rows[i]!;
     const first = rmPut(a, h, l, row);
-    if (first !== 0) onRepeat(Math.max(row, first), Math.min(row, first));
+    k[0] = h;
+    k[1] = l;
+    if (first !== 0) onRepeat(Math.max(row, first), keyText(k));
   }
 }
