@@ -11,7 +11,7 @@ import { EXIT, UsageError } from '../errors.js';
 import { assertNotInput } from '../io/writers/atomic.js';
 import { formatFromExtension, spoolStdin, type Format } from '../io/source.js';
 import { parseOptionsFrom } from '../schema/values.js';
-import { runPipeline, renderSummary } from '../clean/pipeline.js';
+import { runPipeline, renderSummary, type CleanSummary } from '../clean/pipeline.js';
 import { loadParams } from '../clean/params.js';
 import {
   anyTreatment,
@@ -51,6 +51,10 @@ export interface CleanFlags extends CommonFlags {
   dryRun?: boolean;
   format?: string;
   quiet?: boolean;
+  /** Test hook (not a flag): called after every written batch; throwing simulates a failure mid-write. */
+  afterBatch?: (rowsWritten: number) => void;
+  /** Records per batch (not a flag; tests use small batches). */
+  batchSize?: number;
 }
 
 /** Declare every flag of `dq clean` on `cmd` (commander 14). */
@@ -147,6 +151,21 @@ async function readMapping(file: string): Promise<Record<string, Record<string, 
  * a `mappingFile` there is read like --mapping. Returns the exit code; errors are thrown (UsageError, InputError).
  */
 export async function runClean(files: string[], flags: CleanFlags, base?: CleanOptions & { mappingFile?: string | null }): Promise<number> {
+  const { summary, options, applied } = await cleanWithSummary(files, flags, base);
+  if ((flags.format ?? 'text') === 'json') process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+  else if (!flags.quiet) {
+    process.stderr.write(renderSummary(summary));
+    if (!anyTreatment(options) && !applied) process.stderr.write('note: no treatment was chosen (see dq clean --help)\n');
+  }
+  return EXIT.OK;
+}
+
+/** Everything `runClean` does but printing: validate, run the pipeline, return the summary. */
+export async function cleanWithSummary(
+  files: string[],
+  flags: CleanFlags,
+  base?: CleanOptions & { mappingFile?: string | null },
+): Promise<{ summary: CleanSummary; options: CleanOptions; applied: boolean }> {
   if (files.length !== 1) throw new UsageError(`dq clean takes one input (a file or - for stdin), got ${files.length}`);
   const input = files[0]!;
   const dryRun = Boolean(flags.dryRun);
@@ -195,7 +214,7 @@ export async function runClean(files: string[], flags: CleanFlags, base?: CleanO
       input: spooled ?? input,
       displayPath: input === '-' ? 'stdin' : input,
       format: parseFormat(flags.inputFormat),
-      reader: readerOptions(flags),
+      reader: { ...readerOptions(flags), ...(flags.batchSize ? { batchSize: flags.batchSize } : {}) },
       ctx: {
         parse: parseOptionsFrom(audit),
         numericThreshold: audit.numericThreshold,
@@ -208,14 +227,10 @@ export async function runClean(files: string[], flags: CleanFlags, base?: CleanO
       logPath: flags.log ?? null,
       saveParamsPath: flags.saveParams ?? null,
       dryRun,
+      afterBatch: flags.afterBatch,
     });
-    if (summaryFormat === 'json') process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
-    else if (!flags.quiet) {
-      process.stderr.write(renderSummary(summary));
-      if (!anyTreatment(options) && !applyParams) process.stderr.write('note: no treatment was chosen (see dq clean --help)\n');
-    }
+    return { summary, options, applied: applyParams !== null };
   } finally {
     if (spooled) await fsp.rm(dirname(spooled), { recursive: true, force: true }).catch(() => {});
   }
-  return EXIT.OK;
 }

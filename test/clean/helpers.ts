@@ -61,3 +61,9 @@ export function closeTo(actual: number[], expected: number[], rel: number): void
     if (!(Math.abs(a - e) <= tol)) throw new Error(`[${i}] ${a} != ${e} (tolerance ${tol})`);
   }
 }
+
+/** The summary of a dry run (nothing written). */
+export async function dryRun(input: string, flags: Partial<CleanFlags> = {}) {
+  const { cleanWithSummary } = await import('../../src/cli/clean.js');
+  return (await cleanWithSummary([input], { format: 'text', ...flags, dryRun: true } as CleanFlags)).summary;
+}
