@@ -133,7 +133,7 @@ function createWriter(path: string, format: Format): TableWriter {
   }
 }
 
-/** Columns a numeric step treats as numbers: written as numbers (not text) to JSON Lines and Parquet. */
+/** Columns a numeric step treats as numbers: written as numbers (missing as null, not text) to JSON Lines and Parquet. */
 function numericColumns(params: Partial<Record<StepName, unknown>>): Set<string> {
   const out = new Set<string>();
   const cols = (p: unknown) => (p && typeof p === 'object' && 'columns' in p ? Object.keys((p as { columns: object }).columns) : []);
@@ -154,7 +154,8 @@ function typedCells(w: Work, numeric: Set<string>): Cell[][] {
       const cell = col[i];
       if (typeof cell !== 'string') continue;
       const k = v.kind[i]!;
-      if (k === Kind.FLOAT || (k === Kind.INT && Math.abs(v.num[i]!) <= Number.MAX_SAFE_INTEGER)) col[i] = v.num[i]!;
+      if (k === Kind.MISSING) col[i] = null;
+      else if (k === Kind.FLOAT || (k === Kind.INT && Math.abs(v.num[i]!) <= Number.MAX_SAFE_INTEGER)) col[i] = v.num[i]!;
     }
     return col;
   });
