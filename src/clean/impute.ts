@@ -159,7 +159,7 @@ class ImputeFitter implements Fitter<ImputeParams> {
   finish(): ImputeParams {
     const out: ImputeParams = { columns: {}, models: [], skipped: [], approximate: false };
     for (const col of Object.keys(this.o.impute.columns)) {
-      if (!this.cols.has(col)) throw new UsageError(`--impute ${col}: no such column`);
+      if (this.rows > 0 && !this.cols.has(col)) throw new UsageError(`--impute ${col}: no such column`);
     }
     const numericCols = this.tally.order.filter((n) => this.tally.isNumeric(n, this.ctx));
     const modelTargets = new Map<string, { s: ImputeStrategy & { kind: 'model' }; targets: string[] }>();

@@ -43,9 +43,11 @@ class NormalizeFitter implements Fitter<NormalizeParams> {
   private tally = new NumericTally();
   private cols = new Map<string, ColState>();
   private buf = new Float64Array(0);
+  private rows = 0;
   constructor(private o: CleanOptions, private ctx: FitContext) {}
 
   update(w: Work): void {
+    this.rows += w.length;
     if (this.buf.length < w.length) this.buf = new Float64Array(w.length);
     for (let c = 0; c < w.columns.length; c++) {
       const name = w.columns[c]!;
@@ -76,7 +78,7 @@ class NormalizeFitter implements Fitter<NormalizeParams> {
   finish(): NormalizeParams {
     const out: NormalizeParams = { columns: {}, skipped: [], approximate: false };
     for (const col of Object.keys(this.o.normalize.columns)) {
-      if (!this.cols.has(col)) throw new UsageError(`--normalize ${col}: no such column`);
+      if (this.rows > 0 && !this.cols.has(col)) throw new UsageError(`--normalize ${col}: no such column`);
     }
     for (const name of this.tally.order) {
       const m = methodFor(this.o, name)!;

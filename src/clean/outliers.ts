@@ -26,6 +26,7 @@ export interface OutlierParams {
 class OutlierFitter implements Fitter<OutlierParams> {
   private tally = new NumericTally();
   private qs = new Map<string, QuantileState>();
+  private rows = 0;
   constructor(
     private mode: OutlierMode,
     private limits: [number, number],
@@ -34,6 +35,7 @@ class OutlierFitter implements Fitter<OutlierParams> {
   ) {}
 
   update(w: Work): void {
+    this.rows += w.length;
     for (let c = 0; c < w.columns.length; c++) {
       const name = w.columns[c]!;
       if (this.only && !this.only.includes(name)) continue;
@@ -57,7 +59,7 @@ class OutlierFitter implements Fitter<OutlierParams> {
     const out: OutlierParams = { mode: this.mode, limits: this.mode === 'winsorize' ? this.limits : null, columns: {}, approximate: false };
     if (this.only) {
       const absent = this.only.filter((c) => !this.tally.nonMissing.has(c));
-      if (absent.length) throw new UsageError(`--outlier-columns: column(s) not found: ${absent.join(', ')}`);
+      if (absent.length && this.rows > 0) throw new UsageError(`--outlier-columns: column(s) not found: ${absent.join(', ')}`);
     }
     for (const name of this.tally.order) {
       const numeric = this.tally.isNumeric(name, this.ctx);
