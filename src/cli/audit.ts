@@ -2,9 +2,11 @@
 import { promises as fsp } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { UsageError, EXIT } from '../errors.js';
+import { InputError, UsageError, EXIT } from '../errors.js';
 import type { Report } from '../core/types.js';
 import { audit, type AuditRequest } from '../engine/audit.js';
+import { expandInputs } from '../io/inputs.js';
+import type { ConfigOverrides } from '../config/index.js';
 import { auditOptions, list, parseFormat, parsePositiveInt, readerOptions, type CommonFlags } from './options.js';
 import { Progress } from './progress.js';
 
@@ -20,7 +22,18 @@ export interface AuditFlags extends CommonFlags {
   sample?: string;
   seed?: string;
   quiet?: boolean;
+  config?: string | false;
+  failUnder?: string;
+  failUnderDimension?: string;
+  maxWarnings?: string;
+  failOn?: 'warn' | 'error';
+  baseline?: string;
+  history?: string;
+  expectSha256?: string;
 }
+
+/** Which flags the user gave (so a config file can fill the others). */
+export type GivenFlag = (name: string) => boolean;
 
 type Renderer = (r: Report, toTty: boolean) => Promise<string>;
 
@@ -34,6 +47,7 @@ const RENDERERS: Record<string, Renderer> = {
   markdown: async (r) => (await import('../report/markdown.js')).renderMarkdown(r),
   junit: async (r) => (await import('../report/junit.js')).renderJunit(r),
   github: async (r) => (await import('../report/github.js')).renderGithub(r),
+  html: async (r) => (await import('../report/html.js')).renderHtml(r),
 };
 
 function unicodeOk(): boolean {
@@ -42,15 +56,34 @@ function unicodeOk(): boolean {
   return lang === '' || /utf-?8/i.test(lang);
 }
 
-export function buildRequest(files: string[], flags: AuditFlags): AuditRequest {
+export function buildRequest(
+  files: string[],
+  flags: AuditFlags,
+  config: ConfigOverrides | null = null,
+  given: GivenFlag = (n) => (flags as unknown as Record<string, unknown>)[n] !== undefined,
+): AuditRequest {
   const sampleSize = parsePositiveInt('--sample', flags.sample);
+  const reader = readerOptions(flags);
+  const options = auditOptions(flags);
+  // the config file fills what the flags did not say
+  if (config) {
+    if (!given('delimiter') && config.reader.delimiter !== undefined) reader.delimiter = config.reader.delimiter;
+    if (!given('header') && config.reader.header !== undefined) reader.header = config.reader.header;
+    if (!given('encoding') && config.reader.encoding !== undefined) reader.encoding = config.reader.encoding;
+    if (!given('naValues') && !given('extraNaValues') && config.naValues) options.naValues = new Set(config.naValues);
+    if (!given('decimal') && config.decimalComma !== undefined) options.decimalComma = config.decimalComma;
+    if (!given('dayfirst') && config.dayFirst !== undefined) options.dayFirst = config.dayFirst;
+    options.types = { ...(config.types ?? {}), ...options.types };
+    if (!given('key') && config.keyColumns) options.keyColumns = config.keyColumns;
+    for (const [id, o] of Object.entries(config.checkOptions)) options.checks[id] = { ...o, ...(options.checks[id] ?? {}) };
+  }
   return {
     inputs: files.map((path) => ({ path })),
     format: parseFormat(flags.inputFormat),
-    reader: readerOptions(flags),
-    options: auditOptions(flags),
-    checks: list(flags.checks),
-    skipChecks: list(flags.skipChecks) ?? [],
+    reader,
+    options,
+    checks: list(flags.checks) ?? config?.checks ?? null,
+    skipChecks: [...(list(flags.skipChecks) ?? []), ...(config?.skipChecks ?? [])],
     columns: list(flags.columns),
     excludeColumns: list(flags.excludeColumns) ?? [],
     strict: Boolean(flags.strict),
@@ -80,11 +113,20 @@ export function parseReportSpecs(specs: string[] = []): { format: string; file: 
   });
 }
 
-export async function runAudit(files: string[], flags: AuditFlags, mode: 'audit' | 'profile'): Promise<number> {
-  const req = buildRequest(files, flags);
+export async function runAudit(files: string[], flags: AuditFlags, mode: 'audit' | 'profile', given?: GivenFlag): Promise<number> {
   const extra = parseReportSpecs(flags.report);
   if (!RENDERERS[flags.format]) throw new UsageError(`--format: unknown format '${flags.format}'`);
   if (files.includes('-') && files.length > 1) throw new UsageError('stdin (-) cannot be combined with other inputs');
+  const { loadConfig, configToOptions } = await import('../config/index.js');
+  const loaded = flags.config === false ? null : await loadConfig(flags.config ?? null, process.cwd());
+  const overrides = loaded ? configToOptions(loaded.config) : null;
+  const req = buildRequest(files, flags, overrides, given);
+  req.inputs = await resolveInputs(files);
+  const gateFlags = await gateFlagsFrom(flags);
+  if (overrides?.extraChecks.includes('rules') || loaded) {
+    const { rulesChecker } = await import('../gate/index.js');
+    req.extraCheckers = [rulesChecker];
+  }
   const progress = new Progress(!flags.quiet);
   req.onProgress = (p) => progress.update(p.rows, p.bytes);
   let report: Report;
@@ -93,6 +135,28 @@ export async function runAudit(files: string[], flags: AuditFlags, mode: 'audit'
   } finally {
     progress.done();
   }
+  const gated = loaded || gateFlags.failUnder != null || gateFlags.failUnderDimension || gateFlags.maxWarnings != null || gateFlags.baseline || flags.failOn || flags.expectSha256;
+  if (gated) {
+    const { evaluateGate } = await import('../gate/index.js');
+    report.gate = evaluateGate(report, loaded?.config ?? null, { ...gateFlags, asOf: req.options.asOf });
+    if (flags.expectSha256) {
+      const ok = report.source.sha256 !== null && report.source.sha256 === flags.expectSha256.toLowerCase();
+      report.gate.rules.unshift({
+        id: 'integrity.sha256',
+        column: null,
+        status: ok ? 'passed' : 'failed',
+        severity: 'error',
+        message: ok ? 'the file matches the expected SHA-256' : `the file's SHA-256 is ${report.source.sha256 ?? 'unknown (several inputs)'}, expected ${flags.expectSha256}`,
+        count: null,
+        examples: [],
+      });
+      if (!ok) report.gate.passed = false;
+    }
+  }
+  if (flags.history) {
+    const { appendHistory } = await import('../privacy/history.js');
+    await appendHistory(flags.history, { time: report.createdAt, file: report.source.path, sha256: report.source.sha256, rows: report.rows, scores: report.scores });
+  }
   if (mode === 'profile') report = { ...report, findings: [] };
   const toStdout = !flags.output;
   const main = await RENDERERS[flags.format]!(report, toStdout && Boolean(process.stdout.isTTY));
@@ -100,4 +164,61 @@ export async function runAudit(files: string[], flags: AuditFlags, mode: 'audit'
   if (flags.output) await writeAtomic(flags.output, main);
   else process.stdout.write(main);
   return report.gate && !report.gate.passed ? EXIT.GATE_FAILED : EXIT.OK;
+}
+
+/** Globs and folders expand to their data files; a plain path that does not exist is unreadable input (exit 3). */
+async function resolveInputs(files: string[]): Promise<AuditRequest['inputs']> {
+  if (files.length === 1 && files[0] === '-') return [{ path: '-' }];
+  const { hasGlob } = await import('../io/inputs.js');
+  for (const f of files) {
+    if (f === '-' || hasGlob(f)) continue;
+    const ok = await fsp.stat(f).then(() => true, () => false);
+    if (!ok) throw new InputError(f, 'no such file');
+  }
+  return expandInputs(files);
+}
+
+async function gateFlagsFrom(flags: AuditFlags) {
+  const { parseFailUnderDimension } = await import('../gate/index.js');
+  const failUnder = flags.failUnder === undefined ? null : Number(flags.failUnder);
+  if (failUnder !== null && !(failUnder >= 0 && failUnder <= 100)) throw new UsageError(`--fail-under must be a score between 0 and 100, got '${flags.failUnder}'`);
+  if (flags.failOn && flags.failOn !== 'warn' && flags.failOn !== 'error') throw new UsageError(`--fail-on must be warn or error, got '${flags.failOn}'`);
+  if (flags.expectSha256 && !/^[0-9a-fA-F]{64}$/.test(flags.expectSha256)) throw new UsageError('--expect-sha256 expects 64 hexadecimal characters');
+  let baseline: Report | null = null;
+  if (flags.baseline) {
+    let text: string;
+    try {
+      text = await fsp.readFile(flags.baseline, 'utf8');
+    } catch (e) {
+      throw new UsageError(`--baseline ${flags.baseline}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    }
+    try {
+      baseline = JSON.parse(text) as Report;
+    } catch {
+      throw new UsageError(`--baseline ${flags.baseline}: not a JSON report (make one with dq audit --format json)`);
+    }
+  }
+  return {
+    failUnder,
+    failUnderDimension: flags.failUnderDimension ? parseFailUnderDimension(flags.failUnderDimension) : null,
+    maxWarnings: parsePositiveInt('--max-warnings', flags.maxWarnings, 0) ?? null,
+    failOn: flags.failOn ?? 'error',
+    baseline,
+    baselineFile: flags.baseline,
+  };
+}
+
+export async function runInit(file: string, flags: AuditFlags & { output?: string; force?: boolean }, given?: GivenFlag): Promise<number> {
+  const { initConfig } = await import('../config/index.js');
+  const req = buildRequest([file], flags, null, given);
+  req.inputs = await resolveInputs([file]);
+  const report = await audit(req);
+  const dest = flags.output ?? 'dq.yml';
+  if (!flags.force) {
+    const exists = await fsp.stat(dest).then(() => true, () => false);
+    if (exists) throw new UsageError(`${dest} exists; use --force to overwrite it or -o to write elsewhere`);
+  }
+  await writeAtomic(dest, initConfig(report));
+  process.stderr.write(`dq: wrote ${dest} (${report.columns.length} columns); commit it and tighten it\n`);
+  return EXIT.OK;
 }

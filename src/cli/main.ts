@@ -24,9 +24,18 @@ function addReadFlags(cmd: Command): Command {
 
 function addAuditFlags(cmd: Command): Command {
   return addReadFlags(cmd)
-    .addOption(new Option('-f, --format <fmt>', 'report format').choices(['terminal', 'json', 'markdown', 'junit', 'github']).default('terminal'))
+    .addOption(new Option('-f, --format <fmt>', 'report format').choices(['terminal', 'json', 'markdown', 'junit', 'github', 'html']).default('terminal'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .option('--report <fmt=file>', 'also write a report in another format (json, markdown, junit, github, terminal); repeatable', collect)
+    .option('--report <fmt=file>', 'also write a report in another format (json, markdown, junit, github, html, terminal); repeatable', collect)
+    .option('--config <file>', 'quality rules and options (default: dq.yml or dq.yaml in the working directory)')
+    .option('--no-config', 'ignore dq.yml in the working directory')
+    .option('--fail-under <score>', 'gate: fail (exit 1) when the overall score is below this')
+    .option('--fail-under-dimension <list>', 'gate: minimum per dimension, e.g. completeness=95,uniqueness=99')
+    .option('--max-warnings <n>', 'gate: fail when there are more warnings than this')
+    .addOption(new Option('--fail-on <level>', 'gate: warn makes warned rules fail the gate too').choices(['warn', 'error']))
+    .option('--baseline <report.json>', 'gate: compare with an earlier JSON report (scores, rows, columns, types, missing rates, drift)')
+    .option('--expect-sha256 <hex>', 'gate: fail unless the input file has this SHA-256')
+    .option('--history <file.jsonl>', 'append a one-line record of this run (time, file, hash, rows, scores)')
     .option('--no-examples', 'leave data values out of every output')
     .option('--checks <ids>', 'run only these checks (comma-separated)')
     .option('--skip-checks <ids>', 'skip these checks (comma-separated)')
@@ -56,15 +65,30 @@ export async function main(argv: string[]): Promise<void> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
   addAuditFlags(program.command('audit').description('audit one or more files (or - for stdin) and print a scored report').argument('<files...>'))
-    .action(async (files: string[], flags) => {
+    .action(async (files: string[], flags, cmd: Command) => {
       const { runAudit } = await import('./audit.js');
-      process.exitCode = await runAudit(files, flags, 'audit');
+      process.exitCode = await runAudit(files, flags, 'audit', given(cmd));
+    });
+
+  addAuditFlags(program.command('check').description('alias of audit, for CI: dq check FILE --config dq.yml').argument('<files...>'))
+    .action(async (files: string[], flags, cmd: Command) => {
+      const { runAudit } = await import('./audit.js');
+      process.exitCode = await runAudit(files, flags, 'audit', given(cmd));
+    });
+
+  addReadFlags(program.command('init').description('write a starter dq.yml inferred from a dataset (which that dataset passes)').argument('<file>'))
+    .option('-o, --output <file>', 'where to write the config', 'dq.yml')
+    .option('--force', 'overwrite an existing file')
+    .option('-q, --quiet', 'no progress on stderr')
+    .action(async (file: string, flags, cmd: Command) => {
+      const { runInit } = await import('./audit.js');
+      process.exitCode = await runInit(file, { format: 'json', ...flags }, given(cmd));
     });
 
   addAuditFlags(program.command('profile').description('print the per-column profile only').argument('<files...>'))
-    .action(async (files: string[], flags) => {
+    .action(async (files: string[], flags, cmd: Command) => {
       const { runAudit } = await import('./audit.js');
-      process.exitCode = await runAudit(files, flags, 'profile');
+      process.exitCode = await runAudit(files, flags, 'profile', given(cmd));
     });
 
   try {
@@ -72,6 +96,11 @@ export async function main(argv: string[]): Promise<void> {
   } catch (e) {
     process.exitCode = handleError(e);
   }
+}
+
+/** A flag counts as given when it came from the command line (not a default). */
+function given(cmd: Command): (name: string) => boolean {
+  return (name) => cmd.getOptionValueSource(name) === 'cli';
 }
 
 export function handleError(e: unknown): number {

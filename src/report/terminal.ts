@@ -80,7 +80,8 @@ export function renderTerminal(report: Report, opts: TerminalOptions): string {
   if (report.gate) {
     const failed = report.gate.rules.filter((r) => r.status === 'failed');
     const warned = report.gate.rules.filter((r) => r.status === 'warned');
-    out.push(c.bold('Gate'));
+    const passed = report.gate.rules.length - failed.length - warned.length;
+    out.push(c.bold('Gate') + `  ${report.gate.rules.length} rules: ${passed} passed, ${warned.length} warned, ${failed.length} failed`);
     for (const r of [...failed, ...warned].slice(0, 30)) {
       const tag = r.status === 'failed' ? c.red('FAIL') : c.yellow('WARN');
       out.push(`  ${tag} ${forTerminal(r.id, 60)}${r.column ? ` [${forTerminal(r.column, 40)}]` : ''}: ${forTerminal(r.message, 200)}`);

@@ -78,7 +78,7 @@ describe('dq audit', () => {
     [['audit', 'fixtures/penguins.csv', '--encoding', 'ebcdic'], 2, /--encoding/],
     [['audit', 'fixtures/penguins.csv', '--max-age', '3 parsecs'], 2, /--max-age/],
     [['audit', 'no/such/file.csv'], 3, /no\/such\/file.csv: no such file/],
-    [['audit', 'fixtures'], 3, /is a folder/],
+    [['audit', 'fixtures/nothing-*.csv'], 2, /no (file|match)/i],
   ])('%j exits %i with one clear line', (args, code, msg) => {
     const r = runDq(args as string[]);
     expect(r.code).toBe(code);
@@ -109,5 +109,46 @@ describe('dq audit', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/audit/);
     expect(Date.now() - t).toBeLessThan(3000);
+  });
+});
+
+describe('gate', () => {
+  it('dq init writes a config the same data passes; a violated rule exits 1; a broken config exits 2', () => {
+    const dir = tmpFile('x', '') + '.d';
+    require('node:fs').mkdirSync(dir);
+    const cfg = join(dir, 'dq.yml');
+    expect(runDq(['init', 'fixtures/penguins.csv', '-o', cfg]).code).toBe(0);
+    const pass = runDq(['audit', 'fixtures/penguins.csv', '--config', cfg, '--format', 'json']);
+    expect(pass.code).toBe(0);
+    expect(JSON.parse(pass.stdout).gate.passed).toBe(true);
+
+    const strictCfg = join(dir, 'strict.yml');
+    require('node:fs').writeFileSync(strictCfg, 'columns:\n  Sex:\n    required: true\n  "Body Mass (g)":\n    max: 5000\n');
+    const fail = runDq(['audit', 'fixtures/penguins.csv', '--config', strictCfg, '--format', 'json']);
+    expect(fail.code).toBe(1);
+    const rules = JSON.parse(fail.stdout).gate.rules as { id: string; status: string; count: number }[];
+    expect(rules.find((r) => r.id === 'Sex.required')).toMatchObject({ status: 'failed', count: 10 });
+    expect(rules.find((r) => r.id === 'Body Mass (g).max')?.status).toBe('failed');
+
+    const broken = join(dir, 'broken.yml');
+    require('node:fs').writeFileSync(broken, 'columns:\n  Sex:\n    requird: true\n');
+    const bad = runDq(['audit', 'fixtures/penguins.csv', '--config', broken]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/broken\.yml:3:\d+.*requird.*did you mean.*required/i);
+  });
+
+  it('--fail-under and --expect-sha256 decide the exit code', () => {
+    expect(runDq(['audit', 'fixtures/penguins.csv', '--fail-under', '99.9']).code).toBe(1);
+    expect(runDq(['audit', 'fixtures/penguins.csv', '--fail-under', '50']).code).toBe(0);
+    expect(runDq(['audit', 'fixtures/penguins.csv', '--expect-sha256', '0'.repeat(64)]).code).toBe(1);
+    expect(runDq(['audit', 'fixtures/penguins.csv', '--fail-under', 'abc']).code).toBe(2);
+  });
+
+  it('writes junit and markdown reports at once', () => {
+    const base = tmpFile('r', '');
+    const r = runDq(['audit', 'fixtures/penguins.csv', '--fail-under', '50', '--report', `junit=${base}.xml`, '--report', `markdown=${base}.md`, '-q']);
+    expect(r.code).toBe(0);
+    expect(readFileSync(`${base}.xml`, 'utf8')).toMatch(/<testsuites/);
+    expect(readFileSync(`${base}.md`, 'utf8')).toMatch(/\|/);
   });
 });
