@@ -18,9 +18,6 @@ import { readInput } from '../engine/read.js';
 import type { Format } from '../io/source.js';
 import type { ReaderOptions } from '../io/readers/types.js';
 import { OutputGroup, type TempFile } from '../io/writers/atomic.js';
-import { createCsvWriter } from '../io/writers/csv.js';
-import { createJsonlWriter } from '../io/writers/jsonl.js';
-import { createParquetWriter } from '../io/writers/parquet.js';
 import type { TableWriter } from '../io/writers/types.js';
 import { dedupeStep } from './dedupe.js';
 import { imputeStep } from './impute.js';
@@ -120,16 +117,16 @@ function through(steps: StepDef[], upto: number): string {
   return upto === 0 ? '' : ` (through ${steps.slice(0, upto).map((s) => s.name).join(', ')})`;
 }
 
-function createWriter(path: string, format: Format): TableWriter {
+async function createWriter(path: string, format: Format): Promise<TableWriter> {
   switch (format) {
     case 'csv':
-      return createCsvWriter(path);
+      return (await import('../io/writers/csv.js')).createCsvWriter(path);
     case 'tsv':
-      return createCsvWriter(path, { delimiter: '\t' });
+      return (await import('../io/writers/csv.js')).createCsvWriter(path, { delimiter: '\t' });
     case 'jsonl':
-      return createJsonlWriter(path);
+      return (await import('../io/writers/jsonl.js')).createJsonlWriter(path);
     case 'parquet':
-      return createParquetWriter(path);
+      return (await import('../io/writers/parquet.js')).createParquetWriter(path);
   }
 }
 
@@ -198,7 +195,7 @@ export async function runPipeline(req: CleanRequest): Promise<CleanSummary> {
     let log: TempFile | null = null;
     let paramsFile: TempFile | null = null;
     if (group && req.output) {
-      writer = group.add('data', createWriter(req.output.path, req.output.format));
+      writer = group.add('data', await createWriter(req.output.path, req.output.format));
       if (req.logPath) log = await group.file(req.logPath, 'log');
       if (req.saveParamsPath) paramsFile = await group.file(req.saveParamsPath, 'params');
     }

@@ -11,8 +11,7 @@ import { EXIT, UsageError } from '../errors.js';
 import { assertNotInput } from '../io/writers/atomic.js';
 import { formatFromExtension, spoolStdin, type Format } from '../io/source.js';
 import { parseOptionsFrom } from '../schema/values.js';
-import { runPipeline, renderSummary, type CleanSummary } from '../clean/pipeline.js';
-import { loadParams } from '../clean/params.js';
+import type { CleanSummary } from '../clean/pipeline.js';
 import {
   anyTreatment,
   defaultCleanOptions,
@@ -152,6 +151,7 @@ async function readMapping(file: string): Promise<Record<string, Record<string, 
  */
 export async function runClean(files: string[], flags: CleanFlags, base?: CleanOptions & { mappingFile?: string | null }): Promise<number> {
   const { summary, options, applied } = await cleanWithSummary(files, flags, base);
+  const { renderSummary } = await import('../clean/pipeline.js');
   if ((flags.format ?? 'text') === 'json') process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
   else if (!flags.quiet) {
     process.stderr.write(renderSummary(summary));
@@ -174,6 +174,9 @@ export async function cleanWithSummary(
   if (!dryRun && !flags.output) throw new UsageError('dq clean needs --output FILE (or --dry-run)');
   if (flags.output === '-') throw new UsageError('--output -: dq clean writes files only (atomically); give a file name');
 
+  // loaded lazily: registering the command's flags stays cheap for `dq --help`
+  const { runPipeline } = await import('../clean/pipeline.js');
+  const { loadParams } = await import('../clean/params.js');
   const applyParams = flags.applyParams ? await loadParams(flags.applyParams) : null;
   if (applyParams) {
     const given = TREATMENT_FLAGS.filter((k) => {
