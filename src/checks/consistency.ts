@@ -332,6 +332,13 @@ function addValue(col: ColState, v: string, count: number, row: number | null, l
   col.values.set(v, { count, row, line });
 }
 
+/** Per-batch cache of what a (kind, text) pair means for this checker, so repeated values cost one lookup. */
+interface Facet {
+  key: string;
+  ws: number;
+  enc: number;
+}
+
 function update(state: ConsistencyState, batch: BatchView): void {
   for (let c = 0; c < batch.columns.length; c++) {
     const name = batch.columns[c]!;
@@ -342,39 +349,41 @@ function update(state: ConsistencyState, batch: BatchView): void {
       col = newCol();
       state.cols.set(name, col);
     }
-    const cache = new Map<string, string>();
+    const caches: (Map<string, Facet> | undefined)[] = [];
+    const lines = batch.lines;
+    const kinds = col.kinds;
     for (let i = 0; i < batch.length; i++) {
       const kind = view.kind[i]!;
       if (kind === Kind.MISSING) continue;
       const text = view.text[i];
       if (text === null || text === undefined) continue;
       col.n++;
-      col.kinds[kind]!++;
-      const ck = kind + text;
-      let key = cache.get(ck);
-      if (key === undefined) {
-        key = keyOf(facetsOf(text, kind));
-        if (cache.size < 4096) cache.set(ck, key);
+      kinds[kind]!++;
+      const cache = (caches[kind] ??= new Map());
+      let f = cache.get(text);
+      if (f === undefined) {
+        const facets = facetsOf(text, kind);
+        f = { key: keyOf(facets), ws: facets.ws, enc: facets.enc };
+        if (cache.size < 4096) cache.set(text, f);
       }
-      const f = key.charCodeAt(0) - 48; // ws bits
-      const enc = +key.slice(key.lastIndexOf(SEP) + 1);
-      if (f) {
+      if (f.ws) {
         col.ws++;
-        if (f & 1) col.lead++;
-        if (f & 2) col.trail++;
+        if (f.ws & 1) col.lead++;
+        if (f.ws & 2) col.trail++;
       }
-      if (enc & 1) col.fffd++;
-      if (enc & 2) col.moji++;
-      if (enc & 4) col.accented++;
+      if (f.enc) {
+        if (f.enc & 1) col.fffd++;
+        if (f.enc & 2) col.moji++;
+        if (f.enc & 4) col.accented++;
+      }
       const row = batch.firstRow + i;
-      const line = batch.lines ? batch.lines[i]! : null;
-      const ex: Example = { row, line, value: text };
-      const k = col.keys.get(key);
+      const k = col.keys.get(f.key);
       if (k) {
         k.count++;
-        addExample(k.examples, ex);
-      } else addKey(col, key, 1, [ex]);
-      addValue(col, text, 1, row, line);
+        // rows only grow within a batch: an example is needed only while the list is short
+        if (k.examples.length < 5) addExample(k.examples, { row, line: lines ? lines[i]! : null, value: text });
+      } else addKey(col, f.key, 1, [{ row, line: lines ? lines[i]! : null, value: text }]);
+      if (col.values) addValue(col, text, 1, row, lines ? lines[i]! : null);
     }
   }
 }

@@ -16,6 +16,7 @@ import { addExample, mergeExamples } from '../core/issues.js';
 import { Kind, defineChecker, type BatchView, type CheckResult, type Example, type Finding } from '../core/types.js';
 import { HASH_OUT, combine, hashFloat64, hashString, rowHashInit } from '../stats/hash.js';
 import { hs64Add, hs64Merge, hs64New, hs64Size, type HashSet64 } from '../stats/hashset.js';
+import { MISSING_HI, MISSING_LO } from './profile.js';
 
 /** Hash table of 64-bit keys with the first row each was seen at. */
 interface RowMap {
@@ -96,12 +97,16 @@ interface State {
   keyExamples: Example[];
 }
 
-const MISSING_HI = 0x6d697373;
-const MISSING_LO = 0x696e6721;
 const NEEDS_FOLD = /^\s|\s$|\s\s|[A-Z]|[^\x00-\x7f]|[\t\n\r]/;
 
 function cellHash(view: BatchView['views'][number], i: number, fold: boolean): Uint32Array {
   const k = view.kind[i]!;
+  const shared = view.hash;
+  if (shared && !(fold && k === Kind.TEXT && NEEDS_FOLD.test(view.text[i]!))) {
+    HASH_OUT[0] = shared[2 * i]!;
+    HASH_OUT[1] = shared[2 * i + 1]!;
+    return HASH_OUT;
+  }
   switch (k) {
     case Kind.MISSING:
       HASH_OUT[0] = MISSING_HI;

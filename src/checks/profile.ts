@@ -52,6 +52,7 @@ function kllQuantile(sk: KllState, p: number): number {
 }
 const TOP_CAP = 10_000;
 const TOP_N = 10;
+const TOP_SAMPLE = 8;
 const HIST_BINS = 20;
 // Control characters other than TAB, LF, CR: C0, DEL and C1.
 // eslint-disable-next-line no-control-regex
@@ -132,6 +133,9 @@ export function newColumnState(name: string, start: number, budget: number): Col
 }
 
 const TWO53 = 2 ** 53;
+/** The hash every missing cell gets in ColumnView.hash. */
+export const MISSING_HI = 0x6d697373;
+export const MISSING_LO = 0x696e6721;
 let numScratch = new Float64Array(0);
 
 function isDigitCode(s: string): boolean {
@@ -156,11 +160,15 @@ export function updateColumn(st: ColumnState, b: BatchView, c: number, budget: n
   const ex = st.kindExamples;
   const dist = st.distinct;
   const top = st.top;
+  const hashes = (view.hash = new Uint32Array(2 * n));
+  const sampleTop = tkApproximate(top);
   for (let i = 0; i < n; i++) {
     const k = kind[i]!;
     kinds[k]!++;
     if (k === Kind.MISSING) {
       numOnly[i] = NaN;
+      hashes[2 * i] = MISSING_HI;
+      hashes[2 * i + 1] = MISSING_LO;
       continue;
     }
     const t = text[i]!;
@@ -206,8 +214,12 @@ export function updateColumn(st: ColumnState, b: BatchView, c: number, budget: n
         }
       }
     }
+    hashes[2 * i] = h[0]!;
+    hashes[2 * i + 1] = h[1]!;
     dcAdd(dist, h[0]!, h[1]!);
-    tkAdd(top, key);
+    // past 10,000 distinct values top counts are already a Misra-Gries estimate: feed it every 8th row (weight 8)
+    if (!sampleTop) tkAdd(top, key);
+    else if ((first + i) % TOP_SAMPLE === 0) tkAdd(top, key, TOP_SAMPLE);
     if (st.tMin === null || t < st.tMin) st.tMin = t;
     if (st.tMax === null || t > st.tMax) st.tMax = t;
   }
@@ -430,12 +442,44 @@ function countOutside(sorted: Float64Array, lo: number, hi: number): number {
   return below + (sorted.length - a);
 }
 
-/** Unscaled median absolute deviation around `med`, exact. */
+/**
+ * Unscaled median absolute deviation around `med`, exact, in O(log^2 n) without allocating: the deviations
+ * left and right of the median are two sorted sequences, and their median is found by bisection.
+ * `f` (monotone increasing) transforms values first (log for the scoring rule on skewed columns).
+ */
 function madSorted(sorted: Float64Array, med: number, f: (x: number) => number = (x) => x): number {
-  const dev = new Float64Array(sorted.length);
-  for (let i = 0; i < sorted.length; i++) dev[i] = Math.abs(f(sorted[i]!) - med);
-  dev.sort();
-  return medianSorted(dev) ?? NaN;
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  // p: first index whose transformed value is >= med
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1;
+    if (f(sorted[m]!) < med) lo = m + 1;
+    else hi = m;
+  }
+  const p = lo;
+  const na = p; // left deviations, increasing: med - f(sorted[p-1-j])
+  const nb = n - p; // right deviations, increasing: f(sorted[p+j]) - med
+  const a = (j: number) => med - f(sorted[p - 1 - j]!);
+  const b = (j: number) => f(sorted[p + j]!) - med;
+  const kth = (k: number): number => {
+    // the k-th smallest (0-based) of the union: take i from a and k+1-i from b
+    let l = Math.max(0, k + 1 - nb);
+    let h = Math.min(k + 1, na);
+    while (l < h) {
+      const i = (l + h) >>> 1;
+      // too few from a when a[i] < b[k-i]
+      if (i < na && k - i >= 0 && k - i < nb && a(i) < b(k - i)) l = i + 1;
+      else h = i;
+    }
+    const i = l;
+    const fromA = i > 0 ? a(i - 1) : -Infinity;
+    const fromB = k - i >= 0 && k + 1 - i > 0 ? b(k - i) : -Infinity;
+    return Math.max(fromA, fromB);
+  };
+  if (n % 2 === 1) return kth((n - 1) / 2);
+  return (kth(n / 2 - 1) + kth(n / 2)) / 2;
 }
 
 function histogram(sorted: Float64Array): { edges: number[]; counts: number[] } | null {

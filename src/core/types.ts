@@ -53,6 +53,11 @@ export interface ColumnView {
   alt: Float64Array | null;
   dayFirstEvidence: number;
   monthFirstEvidence: number;
+  /**
+   * 64-bit hash of each cell's parsed value as (hi, lo) pairs, filled by the profile before checkers run
+   * (numbers by value so 35 = 35.0, text by content, missing cells by one constant). Undefined until then.
+   */
+  hash?: Uint32Array;
 }
 
 /** What checkers see: the batch plus one parsed view per column. */

@@ -7,6 +7,8 @@
  * State is plain data (survives structuredClone); `start` is the 1-based row of slot 0, so states of
  * consecutive row ranges merge by concatenation in row order.
  */
+import { sortFloat64 } from './quantiles.js';
+
 export const CHUNK = 1 << 16;
 
 export interface ValuesStore {
@@ -79,7 +81,7 @@ export function vsSorted(s: ValuesStore): Float64Array {
       if (v === v) out[k++] = v;
     }
   }
-  out.sort();
+  sortFloat64(out);
   return out;
 }
 
