@@ -4,7 +4,8 @@
  * - zscore (StandardScaler): (x - mean) / std, std the population standard deviation (ddof = 0);
  * - minmax (MinMaxScaler, feature_range = --range a,b, default 0,1): x * scale + min with
  *   scale = (b - a) / (max - min), min = a - data_min * scale;
- * - robust (RobustScaler): (x - median) / (Q3 - Q1), the median and quartiles by numpy's linear interpolation.
+ * - robust (RobustScaler): (x - median) / (Q3 - Q1), the median as np.nanmedian, the quartiles by numpy's linear
+ *   interpolation (np.nanpercentile).
  * A scale below 10 * machine epsilon is treated as 1 (`_handle_zeros_in_scale`), so a constant column maps
  * to 0 (zscore, robust) or a (minmax).
  * The mean is compensated (Neumaier), the variance a second-moment sum around the mean computed in a
@@ -13,6 +14,7 @@
 import { UsageError } from '../errors.js';
 import { momAddArray, momNew, type Moments } from '../stats/moments.js';
 import { qsAdd, qsFinalize, qsNew, type QuantileState } from '../stats/quantiles.js';
+import { medianSorted } from '../stats/values-store.js';
 import type { CleanOptions, NormalizeMethod } from './options.js';
 import { NumericTally, handleZeroScale, finite, type FitContext, type Fitter, type StepDef } from './step.js';
 import { isNum, type Sink, type Work } from './work.js';
@@ -110,7 +112,8 @@ class NormalizeFitter implements Fitter<NormalizeParams> {
           const r = qsFinalize(st.qs!);
           if (r.approximate) out.approximate = true;
           const q1 = r.quantile(0.25);
-          const med = r.quantile(0.5);
+          // RobustScaler: center_ = np.nanmedian (mean of the two middle values), scale_ from np.nanpercentile
+          const med = r.sorted ? medianSorted(r.sorted)! : r.quantile(0.5);
           const q3 = r.quantile(0.75);
           out.columns[name] = { method: 'robust', center: med, scale: handleZeroScale(q3 - q1) };
           break;
