@@ -589,6 +589,27 @@ describe('limits and errors', () => {
     };
     await expectInputError(readAll(input), /boom/);
   });
+  it('unterminated quote: the example line is where the quote opened', async () => {
+    const r = await read('a,b\n"multi\nline","open\nrest\n');
+    expect(r.lines).toEqual([2]);
+    expect(finding(r, 'unterminated-quote')!.examples[0]).toMatchObject({ line: 3, row: 1 });
+  });
+  it('stopping early closes the input stream', async () => {
+    let closed = false;
+    const input = chunkedInput([]);
+    input.stream = async function* () {
+      try {
+        for (let i = 0; i < 1000; i++) yield Buffer.from(i === 0 ? 'a\n' : `${i}\n`.repeat(100));
+      } finally {
+        closed = true;
+      }
+    };
+    for await (const b of readCsv(input, { ...DEFAULT_READER_OPTIONS, batchSize: 10 }, new IssueLog(), {})) {
+      expect(b.length).toBe(10);
+      break;
+    }
+    expect(closed).toBe(true);
+  });
   it('readCsv is a Reader', () => {
     expect(typeof readCsv).toBe('function');
   });

@@ -239,6 +239,17 @@ async function readHead(it: AsyncIterator<Buffer>): Promise<{ head: Buffer; done
 
 async function openDecoded(input: Input, opts: ReaderOptions): Promise<Decoded> {
   const it = input.stream()[Symbol.asyncIterator]();
+  let ok = false;
+  try {
+    const d = await decodeStart(input, opts, it);
+    ok = true;
+    return d;
+  } finally {
+    if (!ok) await it.return?.().catch(() => undefined);
+  }
+}
+
+async function decodeStart(input: Input, opts: ReaderOptions, it: AsyncIterator<Buffer>): Promise<Decoded> {
   const { head: raw, done } = await readHead(it);
   let encoding: Decoded['encoding'];
   let bomLen = 0;
@@ -283,12 +294,16 @@ async function openDecoded(input: Input, opts: ReaderOptions): Promise<Decoded> 
   if (!utf16) {
     head = raw.subarray(bomLen);
     chunks = (async function* () {
-      if (head.length) yield head;
-      if (done) return;
-      for (;;) {
-        const r = await it.next();
-        if (r.done) return;
-        yield r.value;
+      try {
+        if (head.length) yield head;
+        if (done) return;
+        for (;;) {
+          const r = await it.next();
+          if (r.done) return;
+          yield r.value;
+        }
+      } finally {
+        if (!done) await it.return?.();
       }
     })();
     return { mode, encoding, bom: bomLen > 0, chunks, head, headIsAll: done };
@@ -298,16 +313,22 @@ async function openDecoded(input: Input, opts: ReaderOptions): Promise<Decoded> 
   const headStr = decoder.decode(raw.subarray(bomLen), { stream: !done });
   head = Buffer.from(headStr, 'utf8');
   chunks = (async function* () {
-    if (head.length) yield head;
-    if (done) return;
-    for (;;) {
-      const r = await it.next();
-      if (r.done) break;
-      const s = decoder.decode(r.value, { stream: true });
-      if (s.length) yield Buffer.from(s, 'utf8');
+    let finished = done;
+    try {
+      if (head.length) yield head;
+      if (done) return;
+      for (;;) {
+        const r = await it.next();
+        if (r.done) break;
+        const s = decoder.decode(r.value, { stream: true });
+        if (s.length) yield Buffer.from(s, 'utf8');
+      }
+      finished = true;
+      const tail = decoder.decode();
+      if (tail.length) yield Buffer.from(tail, 'utf8');
+    } finally {
+      if (!finished) await it.return?.();
     }
-    const tail = decoder.decode();
-    if (tail.length) yield Buffer.from(tail, 'utf8');
   })();
   return { mode, encoding, bom: bomLen > 0, chunks, head, headIsAll: done };
 }
@@ -933,7 +954,7 @@ class CsvParser {
     if (this.recIssues) {
       for (const i of this.recIssues) {
         this.issues.add(i.id, {
-          line: i.id === 'malformed-quote' ? i.line : recLine,
+          line: i.line,
           row,
           value: i.value,
           message: i.message,
