@@ -29,8 +29,15 @@ import { Kind, type Cell } from '../core/types.js';
 export const MODEL_MATRIX_LIMIT = 20_000_000;
 
 export interface ModelImputer {
-  /** Fill the NaNs of the target columns in `row` (values of `names`, NaN = missing) in place. */
-  imputeRow(row: Float64Array): void;
+  /**
+   * Fill the NaNs of the target columns in `row` (values of `names`, NaN = missing) in place. `position` is the
+   * 0-based position of the row among the rows reaching the impute step in this pass: the same rows in the
+   * same order as the columns given to `fit` when the model was fitted in this run, so a transductive imputer
+   * (src/clean/model: whole matrix in, completed columns out) can fill rows from its completed matrix. With
+   * --apply-params on other data, `position` does not refer to the fitted matrix: such a model must then
+   * impute from its saved parameters (or refuse).
+   */
+  imputeRow(row: Float64Array, position: number): void;
   /** JSON-serialisable parameters (for --save-params). */
   save(): unknown;
 }
@@ -247,8 +254,11 @@ export const imputeStep: StepDef<ImputeParams> = {
       const targets = m.targets.map((t) => m.features.indexOf(t));
       return { m, targets, model: strat.load(m.saved, m.features, targets) };
     });
+    let position = 0;
     return {
       apply(w: Work, sink: Sink) {
+        const first = position;
+        position += w.length;
         for (let j = 0; j < names.length; j++) {
           const c = w.col(names[j]!);
           if (c < 0) continue;
@@ -268,7 +278,7 @@ export const imputeStep: StepDef<ImputeParams> = {
               const vw = views[j];
               row[j] = vw && isNum(vw.kind[i]!) ? vw.num[i]! : NaN;
             }
-            model.imputeRow(row);
+            model.imputeRow(row, first + i);
             for (const t of targets) {
               const vw = views[t];
               if (vw && vw.kind[i] === Kind.MISSING && !Number.isNaN(row[t]!)) w.set(cols[t]!, i, row[t]!, 'impute', sink);
