@@ -14,6 +14,7 @@ import type {
   Cell,
   Checker,
   CheckResult,
+  ColumnProfile,
   ColumnTallies,
   Finding,
   Report,
@@ -286,33 +287,8 @@ export async function audit(req: AuditRequest): Promise<Report> {
         examples: differing.slice(0, 5).map((p) => ({ row: p.firstRow, line: null, value: `${p.path}: ${p.columns.join(', ')}` })),
       });
   }
-  const metrics: Record<string, unknown> = {};
-  results.forEach((r, i) => {
-    findings.push(...r.findings);
-    if (r.metrics) metrics[checkers[i]!.meta.id] = r.metrics;
-  });
-  if (!req.options.examples) for (const f of findings) f.examples = f.examples.map((e) => ({ ...e, value: null }));
-
-  // scores
-  const combined = combineTallies(results.map((r) => r.tallies ?? {}));
-  const dataset = scoresFrom([...combined.values()]);
-  for (const p of profiles) {
-    const t: ColumnTallies = combined.get(p.name) ?? {};
-    p.scores = scoresFrom([t]);
-    if (!req.options.examples) {
-      // statistics stay; values copied from the data go
-      p.top = p.top.map((t2, i) => ({ value: `(value ${i + 1})`, count: t2.count }));
-      if (typeof p.min === 'string') p.min = null;
-      if (typeof p.max === 'string') p.max = null;
-    }
-  }
-
-  const dup = (metrics.duplicates ?? null) as { rows: number; keyRows: number | null; nearRows: number; key: string[] | null } | null;
   const single = parts.length === 1 ? parts[0]! : null;
-  const report: Report = {
-    version: REPORT_VERSION,
-    tool: { name: 'dq', version: TOOL_VERSION },
-    createdAt: new Date().toISOString(),
+  return assembleReport({
     source: {
       path: single ? single.path : req.inputs.map((i) => i.path).join(', '),
       format: firstFormat ?? 'csv',
@@ -320,9 +296,61 @@ export async function audit(req: AuditRequest): Promise<Report> {
       sha256: single ? single.sha256 : null,
       details: parts.length > 1 ? { ...details, parts } : details,
     },
-    complete: true,
-    sample: req.sample ? { size: rows, seed: req.sample.seed, of: scan.rows } : null,
     rows,
+    sample: req.sample ? { size: rows, seed: req.sample.seed, of: scan.rows } : null,
+    profiles,
+    checkers,
+    results,
+    findings,
+    examples: req.options.examples,
+  });
+}
+
+/**
+ * Findings, tallies and metrics of finalized checkers -> the Report: scores, examples policy, ordering.
+ * Shared by file audits and table sources (pushdown), so both give the same report for the same data.
+ */
+export function assembleReport(a: {
+  source: Report['source'];
+  rows: number;
+  sample: Report['sample'];
+  profiles: ColumnProfile[];
+  checkers: Checker<any>[];
+  results: CheckResult[];
+  findings: Finding[];
+  examples: boolean;
+  complete?: boolean;
+}): Report {
+  const { profiles, checkers, results, findings } = a;
+  const metrics: Record<string, unknown> = {};
+  results.forEach((r, i) => {
+    findings.push(...r.findings);
+    if (r.metrics) metrics[checkers[i]!.meta.id] = r.metrics;
+  });
+  if (!a.examples) for (const f of findings) f.examples = f.examples.map((e) => ({ ...e, value: null }));
+
+  // scores
+  const combined = combineTallies(results.map((r) => r.tallies ?? {}));
+  const dataset = scoresFrom([...combined.values()]);
+  for (const p of profiles) {
+    const t: ColumnTallies = combined.get(p.name) ?? {};
+    p.scores = scoresFrom([t]);
+    if (!a.examples) {
+      // statistics stay; values copied from the data go
+      p.top = p.top.map((t2, i) => ({ value: `(value ${i + 1})`, count: t2.count }));
+      if (typeof p.min === 'string') p.min = null;
+      if (typeof p.max === 'string') p.max = null;
+    }
+  }
+  const dup = (metrics.duplicates ?? null) as { rows: number; keyRows: number | null; nearRows: number; key: string[] | null } | null;
+  return {
+    version: REPORT_VERSION,
+    tool: { name: 'dq', version: TOOL_VERSION },
+    createdAt: new Date().toISOString(),
+    source: a.source,
+    complete: a.complete ?? true,
+    sample: a.sample,
+    rows: a.rows,
     columns: profiles,
     duplicates: {
       rows: dup?.rows ?? 0,
@@ -338,7 +366,6 @@ export async function audit(req: AuditRequest): Promise<Report> {
     checks: checkers.map((c) => c.meta.id),
     gate: null,
   };
-  return report;
 }
 
 const SEVERITY_ORDER = { error: 0, warn: 1, info: 2 } as const;
