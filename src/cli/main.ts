@@ -85,6 +85,16 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = await runInit(file, { format: 'json', ...flags }, given(cmd));
     });
 
+  const clean = program
+    .command('clean')
+    .description('write a cleaned copy: standardise -> dedupe -> outliers -> impute -> smooth -> normalise, with a change log')
+    .argument('<input>');
+  const { addCleanFlags } = await import('./clean.js');
+  addCleanFlags(clean).action(async (input: string, flags) => {
+    const { runClean } = await import('./clean.js');
+    process.exitCode = await runClean([input], flags);
+  });
+
   addAuditFlags(program.command('profile').description('print the per-column profile only').argument('<files...>'))
     .action(async (files: string[], flags, cmd: Command) => {
       const { runAudit } = await import('./audit.js');
