@@ -443,6 +443,15 @@ describe('batches', () => {
     ]);
     for (const b of r.batches) for (const col of b.data) expect(col.length).toBe(b.length);
   });
+  it('batches larger than the preallocated arrays', async () => {
+    const n = 70_000;
+    const text = 'n,m\n' + Array.from({ length: n }, (_, i) => `${i},x`).join('\n');
+    const r = await read(text, { batchSize: 100_000 }, 65536);
+    expect(r.batches.length).toBe(1);
+    expect(r.batches[0]!.data[0]!.length).toBe(n);
+    expect(r.rows[n - 1]).toEqual([String(n - 1), 'x']);
+    expect(r.lines[n - 1]).toBe(n + 1);
+  });
 });
 
 describe('encodings', () => {

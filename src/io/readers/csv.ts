@@ -595,7 +595,8 @@ class CsvParser {
 
   private newBatch(): void {
     const cols: Cell[][] = new Array(this.H);
-    const size = this.lines.length;
+    // preallocated (cheaper than growing); beyond 64k rows the arrays grow as needed
+    const size = Math.min(this.lines.length, 65536);
     for (let c = 0; c < this.H; c++) cols[c] = new Array(size);
     this.cols = cols;
     this.r = 0;
@@ -603,7 +604,7 @@ class CsvParser {
 
   takeBatch(): Batch {
     const length = this.r;
-    if (length < this.lines.length) for (const col of this.cols) col.length = length;
+    for (const col of this.cols) if (col.length !== length) col.length = length;
     const batch: Batch = {
       columns: this.header!.slice(),
       data: this.cols,
