@@ -210,3 +210,67 @@ export function binValues(values: Float64Array, edges: Float64Array, out: Uint8A
     out[i] = lo;
   }
 }
+
+/** A block of trees of one forest fit (runs on the main thread or in forest-worker.ts). */
+export interface ForestJob {
+  nBins: number[];
+  categorical: boolean[];
+  /** Response for every row (class codes as numbers for classification). */
+  y: Float64Array;
+  /** Observed rows of the response (bootstrap population). */
+  obs: Int32Array;
+  /** Rows on which the out-of-bag error is estimated (a subset of obs). */
+  evalRows: Int32Array;
+  /** Rows to predict (the missing cells). */
+  mis: Int32Array;
+  params: TreeParams;
+  sampleSize: number;
+  seed: number;
+  treeFrom: number;
+  treeTo: number;
+}
+
+export interface ForestJobResult {
+  /** OOB prediction sums (regression) or votes (E * K) per eval row. */
+  oobSum: Float64Array;
+  oobCnt: Float64Array;
+  /** Prediction sums (regression) or votes (mis * K). */
+  predSum: Float64Array;
+}
+
+/**
+ * Grow trees treeFrom..treeTo-1 of a forest; tree t draws its bootstrap sample and split features
+ * from its own stream Rng(seed + 1000003 * (t + 1)), so results do not depend on how the trees are
+ * split across threads.
+ */
+export function runForestJob(bins: Uint8Array[], n: number, job: ForestJob, RngCtor: new (seed: number) => Rng): ForestJobResult {
+  const X: BinnedFeatures = { n, bins, nBins: job.nBins, categorical: job.categorical };
+  const K = job.params.classes;
+  const { y, obs, evalRows, mis, sampleSize: s } = job;
+  const E = evalRows.length;
+  const oobSum = new Float64Array(K > 0 ? E * K : E);
+  const oobCnt = new Float64Array(E);
+  const predSum = new Float64Array(K > 0 ? mis.length * K : mis.length);
+  const inbag = new Uint8Array(n);
+  const sample = new Int32Array(s);
+  for (let t = job.treeFrom; t < job.treeTo; t++) {
+    const rng = new RngCtor(job.seed + 1000003 * (t + 1));
+    for (let r = 0; r < s; r++) { const i = obs[rng.int(obs.length)]!; sample[r] = i; inbag[i] = 1; }
+    const tree = growTree(X, y, sample, job.params, rng);
+    for (let r = 0; r < E; r++) {
+      const i = evalRows[r]!;
+      if (inbag[i]) continue;
+      const v = predictTree(tree, X, i);
+      if (K > 0) oobSum[r * K + v]!++;
+      else oobSum[r] += v;
+      oobCnt[r]++;
+    }
+    for (let r = 0; r < mis.length; r++) {
+      const v = predictTree(tree, X, mis[r]!);
+      if (K > 0) predSum[r * K + v]!++;
+      else predSum[r] += v;
+    }
+    for (let r = 0; r < s; r++) inbag[sample[r]!] = 0;
+  }
+  return { oobSum, oobCnt, predSum };
+}

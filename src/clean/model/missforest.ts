@@ -22,9 +22,16 @@
  *   more than maxSamples observed rows the result is an approximation of missForest and
  *   summary.exact is false. (With n_obs <= maxSamples every tree sees a full bootstrap sample.)
  * - Memory: n bytes per column (bins) + the completed columns + per-tree nodes (<= 2 * sample).
- * - Single-threaded (measured fast enough at 100k x 10; see bench/impute.mjs).
+ * - Parallelism: every forest is grown as two fixed blocks of trees (each tree has its own seeded
+ *   stream), run on two worker_threads by missForest() when the compiled forest-worker.js exists
+ *   beside this module and n * trees >= 2e6, else in turn on the main thread (missForestSync(), and
+ *   under vitest / .ts sources). Both give identical results for the same seed.
  */
-import { binValues, growTree, predictTree, quantileEdges, type BinnedFeatures, type TreeParams } from './forest.js';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { binValues, quantileEdges, runForestJob, type BinnedFeatures, type ForestJob, type ForestJobResult, type TreeParams } from './forest.js';
 import { Rng, resolveSeed } from './random.js';
 import {
   assertObservedUnchanged,
@@ -46,6 +53,8 @@ export interface MissForestOptions {
   maxSamples?: number;
   /** Quantile bins for numeric features (default 64, at most 255). */
   maxBins?: number;
+  /** Worker threads for missForest() (default min(2, cores)); 0 or 1 = main thread only. */
+  workers?: number;
 }
 
 export interface MissForestColumnSummary {
@@ -81,7 +90,10 @@ export interface MissForestResult {
 
 const CAT_BINS = 32;
 
-export function missForest(input: ModelInput, opts: MissForestOptions = {}): MissForestResult {
+/** Trees of each forest are grown in this many fixed blocks (one per worker). */
+const BLOCKS = 2;
+
+function* core(input: ModelInput, opts: MissForestOptions, binsBuffer: ArrayBufferLike): Generator<ForestJob[], MissForestResult, ForestJobResult[]> {
   const n = rowCount(input);
   const trees = opts.trees ?? 100;
   const maxIterations = opts.maxIterations ?? 10;
@@ -124,8 +136,7 @@ export function missForest(input: ModelInput, opts: MissForestOptions = {}): Mis
       num.push(null); enc.push(e); codes.push(cd); catBinOf.push(lb);
     }
     obs.push(Int32Array.from(o)); mis.push(Int32Array.from(m));
-    X.bins.push(new Uint8Array(n)); X.nBins.push(1); X.categorical.push(c.kind === 'categorical');
-    void j;
+    X.bins.push(new Uint8Array(binsBuffer, j * n, n)); X.nBins.push(1); X.categorical.push(c.kind === 'categorical');
   });
   const rebin = (j: number): void => {
     if (num[j]) {
@@ -192,33 +203,24 @@ export function missForest(input: ModelInput, opts: MissForestOptions = {}): Mis
         evalRows = pick.slice(0, 10_000);
       }
       const E = evalRows.length;
-      const oobSum = new Float64Array(isCat ? E * K : E);
-      const oobCnt = new Float64Array(E);
       const mj = mis[j]!;
-      const predSum = new Float64Array(isCat ? mj.length * K : mj.length);
-      const inbag = new Uint8Array(n);
-      const sample = new Int32Array(s);
       if (features.length === 0) {
         notes.push(`${input.columns[j]!.name}: no predictor columns; kept the mean/mode`);
         continue;
       }
-      for (let t = 0; t < trees; t++) {
-        for (let r = 0; r < s; r++) { const i = o[rng.int(o.length)]!; sample[r] = i; inbag[i] = 1; }
-        const tree = growTree(X, y, sample, params, rng);
-        for (let r = 0; r < E; r++) {
-          const i = evalRows[r]!;
-          if (inbag[i]) continue;
-          const v = predictTree(tree, X, i);
-          if (isCat) oobSum[r * K + v]!++;
-          else oobSum[r] += v;
-          oobCnt[r]++;
-        }
-        for (let r = 0; r < mj.length; r++) {
-          const v = predictTree(tree, X, mj[r]!);
-          if (isCat) predSum[r * K + v]!++;
-          else predSum[r] += v;
-        }
-        for (let r = 0; r < s; r++) inbag[sample[r]!] = 0;
+      const fitSeed = rng.u32();
+      const jobs: ForestJob[] = [];
+      for (let b = 0; b < BLOCKS; b++) {
+        const from = Math.floor((b * trees) / BLOCKS), to = Math.floor(((b + 1) * trees) / BLOCKS);
+        if (to > from) jobs.push({ nBins: X.nBins.slice(), categorical: X.categorical.slice(), y, obs: o, evalRows, mis: mj, params, sampleSize: s, seed: fitSeed, treeFrom: from, treeTo: to });
+      }
+      const results: ForestJobResult[] = yield jobs;
+      const oobSum = results[0]!.oobSum, oobCnt = results[0]!.oobCnt, predSum = results[0]!.predSum;
+      for (let b = 1; b < results.length; b++) {
+        const rb = results[b]!;
+        for (let r = 0; r < oobSum.length; r++) oobSum[r] += rb.oobSum[r]!;
+        for (let r = 0; r < oobCnt.length; r++) oobCnt[r] += rb.oobCnt[r]!;
+        for (let r = 0; r < predSum.length; r++) predSum[r] += rb.predSum[r]!;
       }
       // OOB error.
       let err = 0, m = 0;
@@ -286,4 +288,65 @@ export function missForest(input: ModelInput, opts: MissForestOptions = {}): Mis
       sampleSize, exact, columns: colSummaries.filter((c) => c.missing > 0), notes,
     },
   };
+}
+
+/** missForest on the main thread (deterministic; same result as missForest() for the same seed). */
+export function missForestSync(input: ModelInput, opts: MissForestOptions = {}): MissForestResult {
+  const n = rowCount(input);
+  const buf = new ArrayBuffer(Math.max(8, n * input.columns.length));
+  const bins = input.columns.map((_, f) => new Uint8Array(buf, f * n, n));
+  const gen = core(input, opts, buf);
+  let step = gen.next();
+  while (!step.done) step = gen.next(step.value.map((job) => runForestJob(bins, n, job, Rng)));
+  return step.value;
+}
+
+const WORKER_URL = new URL('./forest-worker.js', import.meta.url);
+
+/** True when the compiled forest worker exists beside this module (running from dist/*.js). */
+export function forestWorkersAvailable(): boolean {
+  try {
+    return import.meta.url.endsWith('.js') && existsSync(fileURLToPath(WORKER_URL));
+  } catch {
+    return false;
+  }
+}
+
+/** missForest, growing each forest's two tree blocks on two worker threads when worthwhile. */
+export async function missForest(input: ModelInput, opts: MissForestOptions = {}): Promise<MissForestResult> {
+  const n = rowCount(input);
+  const P = input.columns.length;
+  const workers = Math.min(BLOCKS, opts.workers ?? Math.min(2, availableParallelism()));
+  if (workers < 2 || !forestWorkersAvailable() || n * (opts.trees ?? 100) < 2e6) return missForestSync(input, opts);
+  const buf = new SharedArrayBuffer(Math.max(8, n * P));
+  const bins = input.columns.map((_, f) => new Uint8Array(buf, f * n, n));
+  let pool: Worker[] = [];
+  try {
+    pool = Array.from({ length: workers }, () => new Worker(WORKER_URL, { workerData: { binsBuffer: buf, n, P } }));
+  } catch {
+    pool = [];
+  }
+  let broken = pool.length < workers;
+  const run = (w: Worker | undefined, job: ForestJob): Promise<ForestJobResult> => {
+    if (!w || broken) return Promise.resolve(runForestJob(bins, n, job, Rng));
+    return new Promise<ForestJobResult>((resolve) => {
+      const onMsg = (r: ForestJobResult): void => { w.off('error', onErr); resolve(r); };
+      const onErr = (): void => { w.off('message', onMsg); broken = true; resolve(runForestJob(bins, n, job, Rng)); };
+      w.once('message', onMsg);
+      w.once('error', onErr);
+      w.postMessage(job);
+    });
+  };
+  try {
+    const gen = core(input, opts, buf);
+    let step = gen.next();
+    while (!step.done) {
+      const jobs = step.value;
+      const results = await Promise.all(jobs.map((job, i) => run(pool[i % Math.max(pool.length, 1)], job)));
+      step = gen.next(results);
+    }
+    return step.value;
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
 }

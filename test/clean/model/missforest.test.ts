@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { missForest } from '../../../src/clean/model/missforest.js';
+import { missForest, missForestSync } from '../../../src/clean/model/missforest.js';
 import type { ModelInput } from '../../../src/clean/model/types.js';
 import { normal, rng } from './helpers.js';
 
@@ -23,7 +23,7 @@ function nonlinear(n: number, seed: number) {
 describe('missForest', () => {
   it('recovers a noiseless nonlinear relation much better than mean imputation', () => {
     const { input, yTrue } = nonlinear(600, 1);
-    const res = missForest(input, { trees: 30, seed: 1 });
+    const res = missForestSync(input, { trees: 30, seed: 1 });
     const y0 = input.columns[2]!.values as Float64Array;
     const y = res.columns[2]!.values as Float64Array;
     let mean = 0, k = 0;
@@ -57,7 +57,7 @@ describe('missForest', () => {
       truth.push(x[i]! < 1 ? 'lo' : x[i]! < 2 ? 'mid' : 'hi');
       g.push(r() < 0.2 ? null : truth[i]!);
     }
-    const res = missForest({ columns: [{ name: 'x', kind: 'numeric', values: x }, { name: 'g', kind: 'categorical', values: g }] }, { trees: 25, seed: 4 });
+    const res = missForestSync({ columns: [{ name: 'x', kind: 'numeric', values: x }, { name: 'g', kind: 'categorical', values: g }] }, { trees: 25, seed: 4 });
     const out = res.columns[1]!.values as string[];
     let wrong = 0, m = 0;
     g.forEach((v, i) => { if (v === null) { m++; if (out[i] !== truth[i]) wrong++; } else expect(out[i]).toBe(v); });
@@ -77,7 +77,7 @@ describe('missForest', () => {
       return { name: `v${j}`, kind: 'numeric' as const, values: v };
     });
     const input = { columns: cols };
-    const res = missForest(input, { trees: 10, maxIterations: 10, seed: 9 });
+    const res = missForestSync(input, { trees: 10, maxIterations: 10, seed: 9 });
     const conv = res.summary.convergence.map((c) => c.numeric!);
     expect(conv.length).toBe(res.summary.iterations);
     // strictly decreasing until the last step
@@ -86,7 +86,7 @@ describe('missForest', () => {
       expect(conv[conv.length - 1]!).toBeGreaterThanOrEqual(conv[conv.length - 2]!);
       expect(res.summary.returnedIteration).toBe(res.summary.iterations - 1);
       // the same seed with maxIterations = returnedIteration yields exactly that imputation
-      const again = missForest(input, { trees: 10, maxIterations: res.summary.returnedIteration, seed: 9 });
+      const again = missForestSync(input, { trees: 10, maxIterations: res.summary.returnedIteration, seed: 9 });
       expect(again.summary.stoppedBy).toBe('maxIterations');
       for (let j = 0; j < 4; j++) expect(Array.from(again.columns[j]!.values as Float64Array)).toEqual(Array.from(res.columns[j]!.values as Float64Array));
       expect(again.summary.columns).toEqual(res.summary.columns);
@@ -99,17 +99,27 @@ describe('missForest', () => {
 
   it('is reproducible with a seed; summary is JSON', () => {
     const { input } = nonlinear(150, 3);
-    const a = missForest(input, { trees: 8, seed: 2 });
-    const b = missForest(input, { trees: 8, seed: 2 });
+    const a = missForestSync(input, { trees: 8, seed: 2 });
+    const b = missForestSync(input, { trees: 8, seed: 2 });
     expect(Array.from(a.columns[2]!.values as Float64Array)).toEqual(Array.from(b.columns[2]!.values as Float64Array));
     expect(JSON.parse(JSON.stringify(a.summary))).toEqual(a.summary);
   });
 
   it('caps the bootstrap sample for large n and says it is approximate', () => {
     const { input } = nonlinear(400, 6);
-    const res = missForest(input, { trees: 5, maxIterations: 2, seed: 1, maxSamples: 100 });
+    const res = missForestSync(input, { trees: 5, maxIterations: 2, seed: 1, maxSamples: 100 });
     expect(res.summary.exact).toBe(false);
     expect(res.summary.sampleSize).toBe(100);
     expect(res.summary.notes.join(' ')).toMatch(/approximation/);
+  });
+});
+
+describe('missForest (async API)', () => {
+  it('equals missForestSync (main-thread fallback under vitest)', async () => {
+    const { input } = nonlinear(120, 8);
+    const a = await missForest(input, { trees: 6, seed: 3 });
+    const b = missForestSync(input, { trees: 6, seed: 3 });
+    expect(Array.from(a.columns[2]!.values as Float64Array)).toEqual(Array.from(b.columns[2]!.values as Float64Array));
+    expect(a.summary).toEqual(b.summary);
   });
 });

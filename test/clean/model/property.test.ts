@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { knnImputeSync } from '../../../src/clean/model/knn.js';
 import { mice } from '../../../src/clean/model/mice.js';
-import { missForest } from '../../../src/clean/model/missforest.js';
+import { missForestSync } from '../../../src/clean/model/missforest.js';
 import type { CompletedColumns, ModelInput } from '../../../src/clean/model/types.js';
 
 /** Random small mixed datasets; every column keeps at least one observed value. */
@@ -59,7 +59,7 @@ describe('no method changes an observed value; every missing cell is filled', ()
   });
   it('missForest', () => {
     fc.assert(fc.property(datasets, fc.integer(), (input, seed) => {
-      check(input, missForest(input, { trees: 4, maxIterations: 3, seed }).columns);
+      check(input, missForestSync(input, { trees: 4, maxIterations: 3, seed }).columns);
     }), { numRuns: 40 });
   });
 });
