@@ -243,7 +243,7 @@ describe('free text', () => {
     for (const s of bad) {
       const t0 = performance.now();
       scanText(s);
-      expect(performance.now() - t0).toBeLessThan(500);
+      expect(performance.now() - t0).toBeLessThan(2000); // quadratic would take minutes
     }
   });
   it('never throws on arbitrary strings', () => {
