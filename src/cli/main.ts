@@ -90,10 +90,14 @@ export async function main(argv: string[]): Promise<void> {
     .description('write a cleaned copy: standardise -> dedupe -> outliers -> impute -> smooth -> normalise, with a change log')
     .argument('<input>');
   const { addCleanFlags } = await import('./clean.js');
-  addCleanFlags(clean).action(async (input: string, flags) => {
-    const { runClean } = await import('./clean.js');
-    process.exitCode = await runClean([input], flags);
-  });
+  addCleanFlags(clean)
+    .option('--config <file>', 'take settings from the clean: section of this file (default: dq.yml in the working directory)')
+    .option('--no-config', 'ignore dq.yml in the working directory')
+    .action(async (input: string, flags) => {
+      const { runClean } = await import('./clean.js');
+      const { cleanBaseFromConfig } = await import('./clean-config.js');
+      process.exitCode = await runClean([input], flags, await cleanBaseFromConfig(flags.config));
+    });
 
   addAuditFlags(program.command('profile').description('print the per-column profile only').argument('<files...>'))
     .action(async (files: string[], flags, cmd: Command) => {

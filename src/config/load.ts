@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Node as YNode, type Scalar } from 'yaml';
+import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Node as YNode, type Scalar, type YAMLSeq } from 'yaml';
 import { DIMENSIONS, type Dimension } from '../core/types.js';
 import { ConfigError } from '../errors.js';
 import type { Encoding } from '../io/readers/types.js';
@@ -51,6 +51,8 @@ export const TOP_KEYS = [
   'columns',
   'rules',
   'baseline',
+  'clean',
+  'plugins',
 ] as const;
 export const COLUMN_KEYS = [
   'description',
@@ -490,6 +492,17 @@ export function parseConfig(text: string, file: string): Config {
       case 'rules':
         cfg.rules = parseRules(ctx, value, key);
         break;
+      case 'clean':
+        // validated by dq clean (cleanOptionsFromConfig); kept as plain data here
+        ctx.map(value, 'clean', [], key);
+        cfg.clean = (value as { toJSON(): unknown }).toJSON();
+        cfg.cleanPos = ctx.pos(key);
+        break;
+      case 'plugins': {
+        if (!isSeq(value)) ctx.fail(value ?? key, 'plugins must be a list of paths to checker modules (loaded only with --allow-plugins)');
+        cfg.plugins = (value as YAMLSeq).items.map((n: unknown, i: number) => ctx.string(n as YNode, `plugins[${i}]`, key));
+        break;
+      }
       case 'baseline': {
         const m = ctx.map(value, 'baseline', BASELINE_KEYS, key);
         const t = cfg.baseline.tolerances;

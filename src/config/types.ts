@@ -119,4 +119,9 @@ export interface Config {
   columns: ColumnConfig[];
   rules: ExprRule[];
   baseline: { path: string | null; tolerances: BaselineTolerances };
+  /** The `clean:` section as plain data (validated by dq clean). */
+  clean?: unknown;
+  cleanPos?: Pos;
+  /** Checker modules to load with --allow-plugins. */
+  plugins?: string[];
 }
