@@ -7,12 +7,14 @@
  * - Every value copied from the data, the config or the report (column names, values, messages, paths, rule
  *   ids) passes `esc`: & < > " ' become entities, control/line-separator/bidi characters become visible escapes,
  *   long values are cut. No attribute or URL is ever built from data (anchors are generated ids: col-3).
- * - Bounded whatever the input: at most MAX_DETAIL columns get a detailed section (the lowest-scoring ones
- *   when there are more), MAX_OVERVIEW rows in the column table, and caps on findings, examples, rules,
- *   patterns and clusters; each cut says how much was left out. A 100-column report stays well under 2 MB.
+ * - Bounded whatever the input: at most 150 columns get a detailed section (the lowest-scoring ones when
+ *   there are more), 1,000 rows in the column table, and caps on findings, examples, rules, patterns,
+ *   clusters and value lengths; each cut says how much was left out. Should the page still exceed MAX_BYTES
+ *   (hostile or huge reports), it is rendered again with tighter caps (LEVELS), and says so.
  * - Light and dark mode (prefers-color-scheme), responsive (tables wrap, charts scale), printable.
  * - A report made with --no-examples (null example values, "(value N)" top values) renders those as
- *   row/line references and muted placeholders.
+ *   row/line references and muted placeholders; spelling-cluster values (which the report still carries in
+ *   metrics.consistency) are then hidden too.
  *
  * Sections: summary (scores + gate verdict), gate rules, baseline comparison (gate rules with `baseline.` ids,
  * side by side), missingness (per-column shares + pattern matrix), duplicates, spelling clusters, timeliness
@@ -24,24 +26,41 @@ import { ageBar, barChart, esc, fmtDuration, fmtNum, fmtPct, histogram, patternM
 
 export const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
-const MAX_DETAIL = 150;
-const MAX_OVERVIEW = 1000;
-const MAX_COLUMN_FINDINGS = 8;
-const MAX_EXAMPLES = 5;
-const MAX_FINDINGS_TABLE = 150;
-const MAX_DATASET_FINDINGS = 30;
-const MAX_RULES = 300;
-const MAX_BASELINE_COLUMNS = 200;
-const MAX_MISSING_BARS = 60;
-const MAX_PATTERNS = 20;
-const MAX_PATTERN_COLUMNS = 60;
-const MAX_CLUSTER_COLUMNS = 30;
-const MAX_CLUSTERS = 15;
-const MAX_VARIANTS = 8;
-const MAX_TOP = 12;
-const MAX_GAP_PERIODS = 20;
-const VALUE_CHARS = 160;
-const MESSAGE_CHARS = 400;
+/** Caps on everything that grows with the input; the renderer falls back to tighter levels to stay under MAX_BYTES. */
+interface Caps {
+  detail: number;
+  overview: number;
+  colFindings: number;
+  examples: number;
+  findingsTable: number;
+  datasetFindings: number;
+  rules: number;
+  baselineCols: number;
+  missingBars: number;
+  patterns: number;
+  patternCols: number;
+  clusterCols: number;
+  clusters: number;
+  variants: number;
+  top: number;
+  gapPeriods: number;
+  notes: number;
+  /** Code points of a data value, of a message. */
+  value: number;
+  message: number;
+}
+
+const LEVELS: Caps[] = [
+  { detail: 150, overview: 1000, colFindings: 8, examples: 5, findingsTable: 150, datasetFindings: 30, rules: 300, baselineCols: 200, missingBars: 60, patterns: 20, patternCols: 60, clusterCols: 30, clusters: 15, variants: 8, top: 12, gapPeriods: 20, notes: 5, value: 160, message: 400 },
+  { detail: 100, overview: 500, colFindings: 5, examples: 3, findingsTable: 80, datasetFindings: 15, rules: 150, baselineCols: 100, missingBars: 40, patterns: 15, patternCols: 50, clusterCols: 15, clusters: 8, variants: 5, top: 10, gapPeriods: 10, notes: 3, value: 60, message: 200 },
+  { detail: 50, overview: 300, colFindings: 3, examples: 1, findingsTable: 40, datasetFindings: 5, rules: 60, baselineCols: 40, missingBars: 30, patterns: 10, patternCols: 40, clusterCols: 5, clusters: 5, variants: 3, top: 8, gapPeriods: 5, notes: 1, value: 30, message: 120 },
+];
+
+/** The renderer tries each level of caps in turn until the page is smaller than this. */
+export const MAX_BYTES = 1_900_000;
+
+/** The caps of the render in progress (renderHtml is synchronous). */
+let C: Caps = LEVELS[0]!;
 
 const PLACEHOLDER = /^\(value \d+\)$/;
 const SEV_RANK: Record<Severity, number> = { error: 0, warn: 1, info: 2 };
@@ -75,7 +94,7 @@ function scoreText(s: number | null | undefined): string {
   return s === null || s === undefined ? '<span class="muted">n/a</span>' : `<span class="score ${scoreClass(s).replace('c-', 's-')}">${esc(s.toFixed(1))}</span>`;
 }
 
-function value(v: string | null | undefined, max = VALUE_CHARS): string {
+function value(v: string | null | undefined, max = C.value): string {
   if (v === null || v === undefined) return '<span class="muted">(hidden)</span>';
   if (v === '') return '<span class="muted">(empty)</span>';
   return `<code class="v">${esc(v, max)}</code>`;
@@ -89,7 +108,7 @@ function where(e: Example): string {
 }
 
 function examples(ex: unknown): string {
-  const list = arr(ex).filter(isObj).slice(0, MAX_EXAMPLES) as unknown as Example[];
+  const list = arr(ex).filter(isObj).slice(0, C.examples) as unknown as Example[];
   if (!list.length) return '';
   const items = list.map((e) => {
     const w = where(e);
@@ -130,6 +149,8 @@ interface Ctx {
   findings: Finding[];
   byColumn: Map<string, Finding[]>;
   rows: number;
+  /** The report was made with --no-examples: hide values that the report still carries elsewhere. */
+  noExamples: boolean;
 }
 
 function colLink(ctx: Ctx, name: string | null, max = 60): string {
@@ -140,16 +161,31 @@ function colLink(ctx: Ctx, name: string | null, max = 60): string {
 }
 
 export function renderHtml(report: Report): string {
+  const saved = C;
+  try {
+    let html = '';
+    for (let level = 0; level < LEVELS.length; level++) {
+      C = LEVELS[level]!;
+      html = renderPage(report, level > 0);
+      if (Buffer.byteLength(html, 'utf8') < MAX_BYTES) break;
+    }
+    return html;
+  } finally {
+    C = saved;
+  }
+}
+
+function renderPage(report: Report, shortened: boolean): string {
   const columns = Array.isArray(report.columns) ? report.columns : [];
   const colIndex = new Map<string, number>();
   columns.forEach((c, i) => {
     if (!colIndex.has(c.name)) colIndex.set(c.name, i);
   });
   let detailed: number[] = columns.map((_, i) => i);
-  if (columns.length > MAX_DETAIL) {
+  if (columns.length > C.detail) {
     detailed = detailed
       .sort((a, b) => (columns[a]!.scores?.overall ?? 101) - (columns[b]!.scores?.overall ?? 101) || a - b)
-      .slice(0, MAX_DETAIL)
+      .slice(0, C.detail)
       .sort((a, b) => a - b);
   }
   const findings = shownFindings(Array.isArray(report.findings) ? report.findings : []);
@@ -160,7 +196,9 @@ export function renderHtml(report: Report): string {
     if (!l) byColumn.set(f.column, (l = []));
     l.push(f);
   }
-  const ctx: Ctx = { report, colIndex, detailed: new Set(detailed), findings, byColumn, rows: num(report.rows) ?? 0 };
+  const withTop = columns.filter((c) => Array.isArray(c.top) && c.top.length > 0);
+  const noExamples = withTop.length > 0 && withTop.every((c) => c.top.every((t) => PLACEHOLDER.test(t.value)));
+  const ctx: Ctx = { report, colIndex, detailed: new Set(detailed), findings, byColumn, rows: num(report.rows) ?? 0, noExamples };
 
   const sections: { id: string; title: string; html: string }[] = [];
   const add = (id: string, title: string, html: string) => {
@@ -222,7 +260,7 @@ export function renderHtml(report: Report): string {
     '<main id="main">',
     ...sections.map((s) => `<section id="${s.id}" aria-labelledby="h-${s.id}"><h2 id="h-${s.id}">${esc(s.title)}</h2>${s.html}</section>`),
     '</main>',
-    `<footer>Generated by dq ${esc(report.tool?.version)} · report format ${esc(report.version)} · scoring version ${esc(report.scoring?.version)} · checks: ${esc((report.checks ?? []).join(', '), 300)}</footer>`,
+    `<footer>${shortened ? 'Lists in this page were shortened to keep it small; the JSON report has everything. ' : ''}Generated by dq ${esc(report.tool?.version)} · report format ${esc(report.version)} · scoring version ${esc(report.scoring?.version)} · checks: ${esc((report.checks ?? []).join(', '), 300)}</footer>`,
     '</div>',
     '</body>',
     '</html>',
@@ -270,7 +308,7 @@ function summarySection(ctx: Ctx): string {
 }
 
 function ruleRow(ctx: Ctx, r: RuleResult): string {
-  return `<tr class="row-${esc(r.status)}"><td>${status(r.status)}</td><td class="cname"><code>${esc(r.id, 120)}</code></td><td class="cname">${r.column !== null ? colLink(ctx, r.column) : ''}</td><td class="num">${r.count === null || r.count === undefined ? '' : esc(fmtNum(r.count))}</td><td>${esc(r.message, MESSAGE_CHARS)}${examples(r.examples)}</td></tr>`;
+  return `<tr class="row-${esc(r.status)}"><td>${status(r.status)}</td><td class="cname"><code>${esc(r.id, 120)}</code></td><td class="cname">${r.column !== null ? colLink(ctx, r.column) : ''}</td><td class="num">${r.count === null || r.count === undefined ? '' : esc(fmtNum(r.count))}</td><td>${esc(r.message, C.message)}${examples(r.examples)}</td></tr>`;
 }
 
 function gateSection(ctx: Ctx): string {
@@ -282,8 +320,8 @@ function gateSection(ctx: Ctx): string {
     .sort((a, b) => STATUS_RANK[a.r.status] - STATUS_RANK[b.r.status] || a.i - b.i)
     .map((x) => x.r);
   const base = g.rules.length - rules.length;
-  if (!rules.length) return base ? `<p>All ${n(base)} rules compare with the baseline: see <a href="#baseline">Baseline comparison</a>.</p>` : '<p>The gate had no rules.</p>';
-  const shown = rules.slice(0, MAX_RULES);
+  if (!rules.length) return base ? '' : '<p>The gate had no rules.</p>';
+  const shown = rules.slice(0, C.rules);
   return (
     `<div class="tw"><table class="tbl"><thead><tr><th>Status</th><th>Rule</th><th>Column</th><th class="num">Count</th><th>Message and examples</th></tr></thead><tbody>${shown.map((r) => ruleRow(ctx, r)).join('')}</tbody></table></div>` +
     more(rules.length - shown.length, 'rules') +
@@ -320,7 +358,7 @@ function baselineCells(r: RuleResult, kind: string): BaselineCells {
   if (kind === 'drift' && (x = /^(PSI \S+).*?(KS \S+ on \S+)/.exec(m))) return { baseline: dash, current: dash, change: esc(`${x[1]}, ${x[2]}`) };
   if (kind === 'vanished') return { baseline: 'present', current: '<span class="muted">absent</span>', change: 'vanished' };
   if (kind === 'new') return { baseline: '<span class="muted">absent</span>', current: 'present', change: 'new' };
-  return { baseline: dash, current: dash, change: esc(m, MESSAGE_CHARS) };
+  return { baseline: dash, current: dash, change: esc(m, C.message) };
 }
 
 function baselineSection(ctx: Ctx): string {
@@ -364,7 +402,7 @@ function baselineSection(ctx: Ctx): string {
   const cols = [...byCol.entries()]
     .map(([c, rs]) => ({ c, rs, worst: Math.min(...rs.map((r) => STATUS_RANK[r.status])) }))
     .sort((a, b) => a.worst - b.worst || (ctx.colIndex.get(a.c) ?? 1e9) - (ctx.colIndex.get(b.c) ?? 1e9));
-  for (const { c, rs } of cols.slice(0, MAX_BASELINE_COLUMNS)) {
+  for (const { c, rs } of cols.slice(0, C.baselineCols)) {
     body.push(`<tr class="group"><th colspan="5" scope="rowgroup">${colLink(ctx, c, 120)}</th></tr>`);
     const prefix = `baseline.${c}.`;
     for (const r of rs) {
@@ -373,7 +411,7 @@ function baselineSection(ctx: Ctx): string {
     }
   }
   out.push(`<div class="tw"><table class="tbl">${head}<tbody>${body.join('')}</tbody></table></div>`);
-  out.push(more(cols.length - Math.min(cols.length, MAX_BASELINE_COLUMNS), 'columns compared with the baseline'));
+  out.push(more(cols.length - Math.min(cols.length, C.baselineCols), 'columns compared with the baseline'));
   return out.join('');
 }
 
@@ -393,11 +431,11 @@ function missingSection(ctx: Ctx): string {
   if (!withMissing.length) out.push(`<p>No column has missing values${ctx.rows === 0 ? ' (there are no rows)' : ''}.</p>`);
   else {
     let bars = withMissing;
-    if (bars.length > MAX_MISSING_BARS)
+    if (bars.length > C.missingBars)
       bars = bars
         .slice()
         .sort((a, b) => b.c.missing / total(b.c) - a.c.missing / total(a.c) || a.i - b.i)
-        .slice(0, MAX_MISSING_BARS)
+        .slice(0, C.missingBars)
         .sort((a, b) => a.i - b.i);
     out.push(
       `<h3>Missing share per column</h3><figure>${shareBars(
@@ -411,12 +449,12 @@ function missingSection(ctx: Ctx): string {
     .map((p) => ({ columns: arr(p.columns).filter((c): c is string => typeof c === 'string'), count: num(p.count) ?? 0 }))
     .filter((p) => p.columns.length > 0);
   if (patterns.length) {
-    const shown = patterns.slice(0, MAX_PATTERNS);
+    const shown = patterns.slice(0, C.patterns);
     const used = new Set(shown.flatMap((p) => p.columns));
     let cols = r.columns.map((c) => c.name).filter((c, i, a) => used.has(c) && a.indexOf(c) === i);
     for (const c of used) if (!cols.includes(c)) cols.push(c);
-    const cut = cols.length > MAX_PATTERN_COLUMNS ? cols.length - MAX_PATTERN_COLUMNS : 0;
-    cols = cols.slice(0, MAX_PATTERN_COLUMNS);
+    const cut = cols.length > C.patternCols ? cols.length - C.patternCols : 0;
+    cols = cols.slice(0, C.patternCols);
     const left = patterns.length - shown.length + (num(m?.patternsTruncated) ?? 0);
     const list = shown
       .map((p, i) => `<li>#${i + 1}: ${n(p.count)} rows miss ${p.columns.slice(0, 12).map((c) => colLink(ctx, c, 40)).join(', ')}${p.columns.length > 12 ? `, … (${n(p.columns.length)} columns)` : ''}</li>`)
@@ -464,24 +502,25 @@ function spellingSection(ctx: Ctx): string {
   const entries = Object.entries(clusters).filter(([, v]) => Array.isArray(v) && v.length > 0);
   if (!entries.length) return '<p>No spelling variants found.</p>';
   const out: string[] = [];
-  for (const [col, list] of entries.slice(0, MAX_CLUSTER_COLUMNS)) {
+  if (ctx.noExamples) out.push('<p class="muted">Values are hidden: the report was made with --no-examples.</p>');
+  for (const [col, list] of entries.slice(0, C.clusterCols)) {
     const cl = arr(list).filter(isObj);
     const rows: string[] = [];
-    for (const k of cl.slice(0, MAX_CLUSTERS)) {
+    for (const k of cl.slice(0, C.clusters)) {
       const variants = arr(k.variants).filter(isObj);
       const vs = variants
-        .slice(0, MAX_VARIANTS)
-        .map((v) => `<li>${value(str(v.value), 80)} <span class="muted">× ${n(num(v.count) ?? 0)}${str(v.match) ? ` (${esc(v.match)})` : ''}</span></li>`)
+        .slice(0, C.variants)
+        .map((v) => `<li>${ctx.noExamples ? '<span class="muted">(hidden)</span>' : value(str(v.value), Math.min(80, C.value))} <span class="muted">× ${n(num(v.count) ?? 0)}${str(v.match) ? ` (${esc(v.match)})` : ''}</span></li>`)
         .join('');
       rows.push(
-        `<tr><td><ul class="variants">${vs}${variants.length > MAX_VARIANTS ? `<li class="muted">… ${n(variants.length - MAX_VARIANTS)} more</li>` : ''}</ul></td><td class="arrow" aria-label="becomes">→</td><td>${value(str(k.dominant), 80)} <span class="muted">× ${n(num(k.count) ?? 0)}</span></td></tr>`,
+        `<tr><td><ul class="variants">${vs}${variants.length > C.variants ? `<li class="muted">… ${n(variants.length - C.variants)} more</li>` : ''}</ul></td><td class="arrow" aria-label="becomes">→</td><td>${ctx.noExamples ? '<span class="muted">(hidden)</span>' : value(str(k.dominant), Math.min(80, C.value))} <span class="muted">× ${n(num(k.count) ?? 0)}</span></td></tr>`,
       );
     }
     out.push(
-      `<h3>${colLink(ctx, col, 120)}</h3><div class="tw"><table class="tbl clusters"><thead><tr><th>Variant spellings</th><th></th><th>Dominant spelling</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>${more(cl.length - Math.min(cl.length, MAX_CLUSTERS), 'clusters')}`,
+      `<h3>${colLink(ctx, col, 120)}</h3><div class="tw"><table class="tbl clusters"><thead><tr><th>Variant spellings</th><th></th><th>Dominant spelling</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>${more(cl.length - Math.min(cl.length, C.clusters), 'clusters')}`,
     );
   }
-  out.push(more(entries.length - Math.min(entries.length, MAX_CLUSTER_COLUMNS), 'columns with spelling variants'));
+  out.push(more(entries.length - Math.min(entries.length, C.clusterCols), 'columns with spelling variants'));
   return out.join('');
 }
 
@@ -528,9 +567,9 @@ function timelinessSection(ctx: Ctx): string {
   if (periods.length)
     out.push(
       `<h3>Missing periods</h3><p class="periods">${periods
-        .slice(0, MAX_GAP_PERIODS)
+        .slice(0, C.gapPeriods)
         .map((p) => `<code>${esc(p, 40)}</code>`)
-        .join(' ')}${periods.length > MAX_GAP_PERIODS ? ` … ${n(periods.length - MAX_GAP_PERIODS)} more` : ''}</p>`,
+        .join(' ')}${periods.length > C.gapPeriods ? ` … ${n(periods.length - C.gapPeriods)} more` : ''}</p>`,
     );
   if (tf.length) out.push(findingList(ctx, tf, false));
   return out.join('');
@@ -539,7 +578,7 @@ function timelinessSection(ctx: Ctx): string {
 function findingList(ctx: Ctx, fs: Finding[], showColumn: boolean): string {
   const items = fs.map(
     (f) =>
-      `<li class="finding f-${esc(f.severity)}">${sev(f.severity)} <code class="fid">${esc(f.check, 40)}/${esc(f.id, 60)}</code>${showColumn && f.column !== null ? ` ${colLink(ctx, f.column)}` : ''} <span class="count">${n(f.count)}</span><p>${esc(f.message, MESSAGE_CHARS)}</p>${examples(f.examples)}</li>`,
+      `<li class="finding f-${esc(f.severity)}">${sev(f.severity)} <code class="fid">${esc(f.check, 40)}/${esc(f.id, 60)}</code>${showColumn && f.column !== null ? ` ${colLink(ctx, f.column)}` : ''} <span class="count">${n(f.count)}</span><p>${esc(f.message, C.message)}</p>${examples(f.examples)}</li>`,
   );
   return `<ul class="findings">${items.join('')}</ul>`;
 }
@@ -552,9 +591,9 @@ function findingsSection(ctx: Ctx): string {
   out.push(`<p>${n(bySev('error'))} errors, ${n(bySev('warn'))} warnings, ${n(bySev('info'))} notes. Examples of column findings are in each column's section.</p>`);
   const dataset = fs.filter((f) => f.column === null || !ctx.colIndex.has(f.column));
   if (dataset.length) {
-    out.push(`<h3>Dataset findings</h3>${findingList(ctx, dataset.slice(0, MAX_DATASET_FINDINGS), true)}${more(dataset.length - Math.min(dataset.length, MAX_DATASET_FINDINGS), 'dataset findings')}`);
+    out.push(`<h3>Dataset findings</h3>${findingList(ctx, dataset.slice(0, C.datasetFindings), true)}${more(dataset.length - Math.min(dataset.length, C.datasetFindings), 'dataset findings')}`);
   }
-  const shown = fs.slice(0, MAX_FINDINGS_TABLE);
+  const shown = fs.slice(0, C.findingsTable);
   out.push(
     `<h3>All findings</h3><div class="tw"><table class="tbl"><thead><tr><th>Severity</th><th>Check</th><th>Column</th><th class="num">Count</th><th>Message</th></tr></thead><tbody>${shown
       .map(
@@ -570,7 +609,7 @@ function columnsSection(ctx: Ctx, detailed: number[]): string {
   const cols = ctx.report.columns;
   if (!cols.length) return '<p>No columns.</p>';
   const out: string[] = [];
-  const shown = cols.slice(0, MAX_OVERVIEW);
+  const shown = cols.slice(0, C.overview);
   const rows = shown.map((c, i) => {
     const fs = ctx.byColumn.get(c.name) ?? [];
     const worst = fs.length ? fs[0]!.severity : null;
@@ -609,7 +648,7 @@ function columnDetail(ctx: Ctx, c: ColumnProfile, i: number, open: boolean): str
   const sc = c.scores ?? ({} as ColumnProfile['scores']);
   const dimScores = DIMENSIONS.filter((d) => sc[d] !== null && sc[d] !== undefined).map((d) => `${d} ${scoreText(sc[d])}`);
   if (dimScores.length) prof.push(['Scores', dimScores.join(', ')]);
-  for (const note of (c.notes ?? []).slice(0, 5)) prof.push(['Note', esc(note, 300)]);
+  for (const note of (c.notes ?? []).slice(0, C.notes)) prof.push(['Note', esc(note, C.message)]);
 
   let chart = '';
   if (c.histogram && Array.isArray(c.histogram.counts) && c.histogram.counts.length) {
@@ -620,7 +659,7 @@ function columnDetail(ctx: Ctx, c: ColumnProfile, i: number, open: boolean): str
     }
     chart = `<figure>${histogram(c.histogram, { title: `Histogram of ${c.name.slice(0, 80)}`, fences, median: c.median })}<figcaption>Histogram${c.median !== null ? '; solid line: median' : ''}${fences ? `; dashed red lines: Tukey fences p25 − 1.5·IQR = ${esc(fmtNum(fences[0], 4))} and p75 + 1.5·IQR = ${esc(fmtNum(fences[1], 4))}, drawn when inside the range (shaded: outside the fences)` : ''}.</figcaption></figure>`;
   } else if (c.top && c.top.length) {
-    const top = c.top.slice(0, MAX_TOP);
+    const top = c.top.slice(0, C.top);
     if (top.length && top[0]!.count <= 1 && c.distinct >= c.count) chart = `<p class="muted">Every value is distinct (${n(c.distinct)} distinct values): no frequent values to chart.</p>`;
     else {
       const other = c.count - top.reduce((s, t) => s + t.count, 0);
@@ -633,7 +672,7 @@ function columnDetail(ctx: Ctx, c: ColumnProfile, i: number, open: boolean): str
 
   const fs = ctx.byColumn.get(c.name) ?? [];
   const first = ctx.colIndex.get(c.name) === i;
-  const fsShown = first ? fs.slice(0, MAX_COLUMN_FINDINGS) : [];
+  const fsShown = first ? fs.slice(0, C.colFindings) : [];
   const worst = fs.length && first ? fs[0]!.severity : null;
   const s = sc.overall ?? null;
   return (

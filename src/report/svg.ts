@@ -73,6 +73,11 @@ export function fmtDuration(ms: number): string {
   return `${sign}${Math.round(a)} ms`;
 }
 
+/** Longest tooltip text for a cut label. */
+const TITLE_CHARS = 120;
+/** Histograms with more bins are drawn with adjacent bins merged. */
+const MAX_BINS = 60;
+
 const r1 = (x: number) => Math.round(x * 10) / 10;
 
 /** CSS class for a 0..100 score. */
@@ -91,7 +96,7 @@ function text(x: number, y: number, s: string, attrs = ''): string {
 /** A label copied from data: cut, with the full text in a tooltip. */
 function dataLabel(x: number, y: number, raw: string, max: number, attrs = ''): string {
   const cut = esc(raw, max);
-  const full = esc(raw, 300);
+  const full = esc(raw, TITLE_CHARS);
   return cut === full ? text(x, y, cut, attrs) : `<text x="${r1(x)}" y="${r1(y)}"${attrs ? ' ' + attrs : ''}><title>${full}</title>${cut}</text>`;
 }
 
@@ -150,7 +155,19 @@ export interface HistogramOptions {
 }
 
 /** A histogram with its range, the highest count and optional fence and median markers. */
-export function histogram(h: { edges: number[]; counts: number[] }, o: HistogramOptions): string {
+export function histogram(h0: { edges: number[]; counts: number[] }, o: HistogramOptions): string {
+  let h = h0;
+  if (h.counts.length > MAX_BINS && h.edges.length === h.counts.length + 1) {
+    const k = Math.ceil(h.counts.length / MAX_BINS);
+    const edges: number[] = [];
+    const counts: number[] = [];
+    for (let i = 0; i < h.counts.length; i += k) {
+      edges.push(h.edges[i]!);
+      counts.push(h.counts.slice(i, i + k).reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0));
+    }
+    edges.push(h.edges[h.edges.length - 1]!);
+    h = { edges, counts };
+  }
   const W = 480;
   const H = 190;
   const left = 44;
