@@ -128,6 +128,19 @@ function columnRow(col: ColumnProfile, rows: number, c: ChalkInstance, opts: Ter
 function renderFindings(findings: Finding[], c: ChalkInstance): string {
   if (findings.length === 0) return c.green('No findings.') + '\n';
   const out: string[] = [c.bold(`Findings (${findings.length})`)];
+  if (findings.length > 60) {
+    // wide files: first say what kinds of findings there are, then the most important ones
+    const byId = new Map<string, { n: number; cells: number }>();
+    for (const f of findings) {
+      const k = `${f.check}/${f.id}`;
+      const e = byId.get(k) ?? { n: 0, cells: 0 };
+      e.n++;
+      e.cells += f.count;
+      byId.set(k, e);
+    }
+    for (const [k, e] of [...byId].sort((a, b) => b[1].n - a[1].n)) out.push(c.dim(`  ${String(e.n).padStart(6)} x ${k} (${e.cells} cells or rows)`));
+    out.push('');
+  }
   const shown = findings.slice(0, 60);
   for (const f of shown) {
     const tag = f.severity === 'error' ? c.red('error') : f.severity === 'warn' ? c.yellow('warn ') : c.blue('info ');
