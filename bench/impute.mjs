@@ -56,14 +56,17 @@ function meanImpute() {
     return { values: c.values.map((v) => (v === v ? v : s / k)) };
   });
 }
+console.log(`load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 console.log(`rows=${n} cols=${p} missing=10%  mean-imputation RMSE=${rmse(meanImpute()).toFixed(4)}`);
 
 async function time(name, f) {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const res = await f();
   const s = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(c0).user / 1e6;
   const cols = res.columns ?? res.datasets[0];
-  console.log(`${name}: ${s.toFixed(1)} s  RMSE=${rmse(cols).toFixed(4)}  rss=${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
+  console.log(`${name}: ${s.toFixed(1)} s wall, ${cpu.toFixed(1)} s cpu (all threads)  RMSE=${rmse(cols).toFixed(4)}  rss=${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
   return res;
 }
 

@@ -43,99 +43,144 @@ export interface KnnChunkResult {
   dist: Float64Array;
 }
 
+/** Receivers processed together against each donor row (cache tiling: the n x p feature matrix is
+ * streamed once per block instead of once per receiver). */
+const BLOCK = 48;
+
 export function knnSearchChunk(data: KnnKernelData, chunk: KnnChunk): KnnChunkResult {
   const { n, p, X, M, T, O, k } = data;
   const { receivers, cellStart, cellTargets } = chunk;
-  const nCells = cellStart[receivers.length]! - cellStart[0]!;
+  const R = receivers.length;
   const base0 = cellStart[0]!;
+  const nCells = cellStart[R]! - base0;
   const outIdx = new Int32Array(nCells * k).fill(-1);
   const outDist = new Float64Array(nCells * k).fill(NaN);
-  const pc = new Int32Array(p);
-  const xa = new Float64Array(p);
-  // Per-cell max-heaps keyed by (key, row); scratch sized for the receiver with most cells.
+  // Block scratch.
+  const pc = new Int32Array(BLOCK * p);
+  const xa = new Float64Array(BLOCK * p);
+  const qn = new Int32Array(BLOCK);
+  const rb = new Float64Array(p);
+  const mb = new Float64Array(p);
   let maxCells = 0;
-  for (let r = 0; r < receivers.length; r++) maxCells = Math.max(maxCells, cellStart[r + 1]! - cellStart[r]!);
+  for (let s = 0; s < R; s += BLOCK) maxCells = Math.max(maxCells, cellStart[Math.min(R, s + BLOCK)]! - cellStart[s]!);
   const hKey = new Float64Array(maxCells * k);
   const hIdx = new Int32Array(maxCells * k);
   const hSize = new Int32Array(maxCells);
   const tOff = new Int32Array(maxCells);
+  const cs = new Int32Array(BLOCK + 1);
+  // Partial-distance pruning: lim[r] = thr * q / p, where thr = the largest k-th distance key over
+  // the receiver's cells (Infinity while a heap is not full). Since the final key = s / cnt * p with
+  // cnt <= q, a partial sum s > lim proves key > thr, so the donor cannot enter any heap. The limit
+  // carries a 1e-12 relative margin so rounding can never prune a donor that would have entered.
+  const lim = new Float64Array(BLOCK);
+  // Columns are summed in order of decreasing variance (large terms first: earlier pruning).
+  const colOrder = columnsByVariance(X, M, n, p);
 
-  for (let r = 0; r < receivers.length; r++) {
-    const a = receivers[r]!;
-    const c0 = cellStart[r]!;
-    const mc = cellStart[r + 1]! - c0;
-    if (mc === 0) continue;
-    let q = 0;
-    const aOff = a * p;
-    for (let c = 0; c < p; c++) if (M[aOff + c] === 1) { pc[q] = c; xa[q] = X[aOff + c]!; q++; }
-    for (let j = 0; j < mc; j++) { hSize[j] = 0; tOff[j] = cellTargets[c0 - base0 + j]!; }
-    if (q === 0) continue; // no shared coordinate with anybody: caller falls back to mean / mode
+  for (let s0 = 0; s0 < R; s0 += BLOCK) {
+    const bn = Math.min(BLOCK, R - s0);
+    const blockC0 = cellStart[s0]!;
+    let active = 0;
+    for (let r = 0; r < bn; r++) {
+      const a = receivers[s0 + r]!;
+      const aOff = a * p;
+      let q = 0;
+      for (let cc = 0; cc < p; cc++) { const c = colOrder[cc]!; if (M[aOff + c] === 1) { pc[r * p + q] = c; xa[r * p + q] = X[aOff + c]!; q++; } }
+      qn[r] = q;
+      lim[r] = Infinity;
+      cs[r] = cellStart[s0 + r]! - blockC0;
+      if (q > 0) active++;
+    }
+    cs[bn] = cellStart[s0 + bn]! - blockC0;
+    const mcAll = cs[bn]!;
+    for (let j = 0; j < mcAll; j++) { hSize[j] = 0; tOff[j] = cellTargets[blockC0 - base0 + j]!; }
+    if (active === 0) continue;
     for (let b = 0; b < n; b++) {
       const oOff = b * T;
-      let any = 0;
-      for (let j = 0; j < mc; j++) any |= O[oOff + tOff[j]!]!;
-      if (any === 0) continue;
       const bOff = b * p;
-      let s = 0;
-      let cnt = 0;
-      for (let u = 0; u < q; u++) {
-        const c = pc[u]!;
-        const m = M[bOff + c]!;
-        const d = xa[u]! - X[bOff + c]!;
-        s += m * d * d;
-        cnt += m;
-      }
-      if (cnt === 0) continue;
-      const key = (s / cnt) * p;
-      for (let j = 0; j < mc; j++) {
-        if (O[oOff + tOff[j]!] === 0) continue;
-        const h = j * k;
-        const size = hSize[j]!;
-        if (size < k) {
-          // sift up
-          let i = size;
-          while (i > 0) {
-            const par = (i - 1) >> 1;
-            const pk = hKey[h + par]!;
-            if (pk > key || (pk === key && hIdx[h + par]! > b)) break;
-            hKey[h + i] = pk;
-            hIdx[h + i] = hIdx[h + par]!;
-            i = par;
-          }
-          hKey[h + i] = key;
-          hIdx[h + i] = b;
-          hSize[j] = size + 1;
-        } else if (key < hKey[h]!) {
-          // replace root, sift down
-          let i = 0;
-          for (;;) {
-            const l = 2 * i + 1;
-            if (l >= k) break;
-            let m = l;
-            const rr = l + 1;
-            if (rr < k) {
-              const lk = hKey[h + l]!;
-              const rk = hKey[h + rr]!;
-              if (rk > lk || (rk === lk && hIdx[h + rr]! > hIdx[h + l]!)) m = rr;
+      for (let c = 0; c < p; c++) { rb[c] = X[bOff + c]!; mb[c] = M[bOff + c]!; }
+      for (let r = 0; r < bn; r++) {
+        const q = qn[r]!;
+        if (q === 0) continue;
+        const j0 = cs[r]!;
+        const j1 = cs[r + 1]!;
+        let any = 0;
+        for (let j = j0; j < j1; j++) any |= O[oOff + tOff[j]!]!;
+        if (any === 0) continue;
+        const rOff = r * p;
+        let sum = 0;
+        let cnt = 0;
+        const L = lim[r]!;
+        let u = 0;
+        for (; u < q; u++) {
+          const c = pc[rOff + u]!;
+          const m = mb[c]!;
+          const d = xa[rOff + u]! - rb[c]!;
+          sum += m * d * d;
+          cnt += m;
+          if (sum > L) break;
+        }
+        if (u < q || cnt === 0) continue;
+        let changed = false;
+        const key = (sum / cnt) * p;
+        for (let j = j0; j < j1; j++) {
+          if (O[oOff + tOff[j]!] === 0) continue;
+          const h = j * k;
+          const size = hSize[j]!;
+          if (size < k) {
+            let i = size;
+            while (i > 0) {
+              const par = (i - 1) >> 1;
+              const pk = hKey[h + par]!;
+              if (pk > key || (pk === key && hIdx[h + par]! > b)) break;
+              hKey[h + i] = pk;
+              hIdx[h + i] = hIdx[h + par]!;
+              i = par;
             }
-            const mk = hKey[h + m]!;
-            if (mk < key || (mk === key && hIdx[h + m]! < b)) break;
-            hKey[h + i] = mk;
-            hIdx[h + i] = hIdx[h + m]!;
-            i = m;
+            hKey[h + i] = key;
+            hIdx[h + i] = b;
+            hSize[j] = size + 1;
+            changed = true;
+          } else if (key < hKey[h]!) {
+            let i = 0;
+            for (;;) {
+              const l = 2 * i + 1;
+              if (l >= k) break;
+              let m = l;
+              const rr = l + 1;
+              if (rr < k) {
+                const lk = hKey[h + l]!;
+                const rk = hKey[h + rr]!;
+                if (rk > lk || (rk === lk && hIdx[h + rr]! > hIdx[h + l]!)) m = rr;
+              }
+              const mk = hKey[h + m]!;
+              if (mk < key || (mk === key && hIdx[h + m]! < b)) break;
+              hKey[h + i] = mk;
+              hIdx[h + i] = hIdx[h + m]!;
+              i = m;
+            }
+            hKey[h + i] = key;
+            hIdx[h + i] = b;
+            changed = true;
           }
-          hKey[h + i] = key;
-          hIdx[h + i] = b;
+        }
+        if (changed) {
+          let thr = 0;
+          for (let j = j0; j < j1; j++) {
+            const t = hSize[j]! < k ? Infinity : hKey[j * k]!;
+            if (t > thr) thr = t;
+          }
+          lim[r] = thr === Infinity ? Infinity : ((thr * q) / p) * (1 + 1e-12);
         }
       }
     }
-    for (let j = 0; j < mc; j++) {
+    const order: number[] = [];
+    for (let j = 0; j < mcAll; j++) {
       const size = hSize[j]!;
       const h = j * k;
-      const order: number[] = [];
+      order.length = 0;
       for (let i = 0; i < size; i++) order.push(i);
       order.sort((x, y) => hKey[h + x]! - hKey[h + y]! || hIdx[h + x]! - hIdx[h + y]!);
-      const o = (c0 - base0 + j) * k;
+      const o = (blockC0 - base0 + j) * k;
       for (let i = 0; i < size; i++) {
         outIdx[o + i] = hIdx[h + order[i]!]!;
         outDist[o + i] = Math.sqrt(hKey[h + order[i]!]!);
@@ -143,4 +188,21 @@ export function knnSearchChunk(data: KnnKernelData, chunk: KnnChunk): KnnChunkRe
     }
   }
   return { idx: outIdx, dist: outDist };
+}
+
+function columnsByVariance(X: Float64Array, M: Float64Array, n: number, p: number): Int32Array {
+  const v = new Float64Array(p);
+  for (let c = 0; c < p; c++) {
+    let k = 0, mean = 0, m2 = 0;
+    for (let i = 0; i < n; i++) {
+      if (M[i * p + c] !== 1) continue;
+      const x = X[i * p + c]!;
+      k++;
+      const d = x - mean;
+      mean += d / k;
+      m2 += d * (x - mean);
+    }
+    v[c] = k > 1 ? m2 / (k - 1) : 0;
+  }
+  return Int32Array.from({ length: p }, (_, c) => c).sort((a, b) => v[b]! - v[a]! || a - b);
 }
