@@ -308,7 +308,7 @@ function summarySection(ctx: Ctx): string {
 }
 
 function ruleRow(ctx: Ctx, r: RuleResult): string {
-  return `<tr class="row-${esc(r.status)}"><td>${status(r.status)}</td><td class="cname"><code>${esc(r.id, 120)}</code></td><td class="cname">${r.column !== null ? colLink(ctx, r.column) : ''}</td><td class="num">${r.count === null || r.count === undefined ? '' : esc(fmtNum(r.count))}</td><td>${esc(r.message, C.message)}${examples(r.examples)}</td></tr>`;
+  return `<tr class="row-${esc(r.status)}"><td>${status(r.status)}</td><td class="cname"><code>${esc(r.id, 120)}</code></td><td class="cname">${r.column !== null ? colLink(ctx, r.column) : ''}</td><td class="num">${r.count === null || r.count === undefined ? '' : esc(fmtNum(r.count))}</td><td class="msg">${esc(r.message, C.message)}${examples(r.examples)}</td></tr>`;
 }
 
 function gateSection(ctx: Ctx): string {
@@ -323,7 +323,7 @@ function gateSection(ctx: Ctx): string {
   if (!rules.length) return base ? '' : '<p>The gate had no rules.</p>';
   const shown = rules.slice(0, C.rules);
   return (
-    `<div class="tw"><table class="tbl"><thead><tr><th>Status</th><th>Rule</th><th>Column</th><th class="num">Count</th><th>Message and examples</th></tr></thead><tbody>${shown.map((r) => ruleRow(ctx, r)).join('')}</tbody></table></div>` +
+    `<div class="tw"><table class="tbl stack"><thead><tr><th>Status</th><th>Rule</th><th>Column</th><th class="num">Count</th><th>Message and examples</th></tr></thead><tbody>${shown.map((r) => ruleRow(ctx, r)).join('')}</tbody></table></div>` +
     more(rules.length - shown.length, 'rules') +
     (base ? `<p>${n(base)} more rules compare with the baseline: see <a href="#baseline">Baseline comparison</a>.</p>` : '')
   );
@@ -438,10 +438,10 @@ function missingSection(ctx: Ctx): string {
         .slice(0, C.missingBars)
         .sort((a, b) => a.i - b.i);
     out.push(
-      `<h3>Missing share per column</h3><figure>${shareBars(
+      `<div><h3>Missing share per column</h3><figure>${shareBars(
         bars.map(({ c }) => ({ label: c.name, share: total(c) > 0 ? c.missing / total(c) : 0, note: `${fmtNum(c.missing)} (${fmtPct(c.missing, total(c))})` })),
         { title: `Missing share of the ${bars.length} columns with missing values`, barClass: 'c-missing' },
-      )}<figcaption>${n(withMissing.length)} of ${n(r.columns.length)} columns have missing values${withMissing.length > bars.length ? `; the ${bars.length} with the highest share are shown` : ''}.</figcaption></figure>`,
+      )}<figcaption>${n(withMissing.length)} of ${n(r.columns.length)} columns have missing values${withMissing.length > bars.length ? `; the ${bars.length} with the highest share are shown` : ''}.</figcaption></figure></div>`,
     );
   }
   const patterns = (m ? arr(m.patterns) : [])
@@ -460,12 +460,14 @@ function missingSection(ctx: Ctx): string {
       .map((p, i) => `<li>#${i + 1}: ${n(p.count)} rows miss ${p.columns.slice(0, 12).map((c) => colLink(ctx, c, 40)).join(', ')}${p.columns.length > 12 ? `, … (${n(p.columns.length)} columns)` : ''}</li>`)
       .join('');
     out.push(
-      `<h3>Missingness patterns</h3><figure>${patternMatrix(cols, shown, ctx.rows, `Missingness patterns: ${shown.length} most frequent combinations of missing columns`)}<figcaption>Rows are patterns (most frequent first), columns are data columns; a filled cell means missing.${cut ? ` ${n(cut)} more columns are not drawn.` : ''}</figcaption></figure>` +
+      `<div><h3>Missingness patterns</h3><figure>${patternMatrix(cols, shown, ctx.rows, `Missingness patterns: ${shown.length} most frequent combinations of missing columns`)}<figcaption>Rows are patterns (most frequent first), columns are data columns; a filled cell means missing.${cut ? ` ${n(cut)} more columns are not drawn.` : ''}</figcaption></figure>` +
         `<details class="plain"><summary>Patterns as a list</summary><ol class="plainlist">${list}</ol></details>` +
-        more(left, 'patterns'),
+        more(left, 'patterns') +
+        '</div>',
     );
   }
-  return out.join('');
+  const [intro, ...charts] = out;
+  return intro !== undefined && intro.startsWith('<p>') ? `${intro}<div class="grid2">${charts.join('')}</div>` : `<div class="grid2">${out.join('')}</div>`;
 }
 
 function duplicatesSection(ctx: Ctx): string {
@@ -543,7 +545,12 @@ function timelinessSection(ctx: Ctx): string {
   const counts = ['valid', 'fresh', 'stale', 'future'].filter((k) => num(t[k]) !== null).map((k) => `${k} ${n(num(t[k])!)}`);
   if (counts.length) facts.push(['Records', counts.join(', ')]);
   if (num(t.score) !== null) facts.push(['Timeliness score', scoreText(num(t.score))]);
-  if (str(t.step)) facts.push(['Series step', `${esc(t.step)}${num(t.gaps) !== null ? `, ${n(num(t.gaps)!)} missing periods` : ''}`]);
+  const stepMs = num(t.stepMs);
+  const step = str(t.step);
+  if (step || stepMs !== null) {
+    const what = stepMs !== null ? `every ${fmtDuration(stepMs)}${step && /^[a-z]+$/.test(step) ? ` (${step})` : ''}` : step!;
+    facts.push(['Series step', `${esc(what)}${num(t.gaps) !== null ? `, ${n(num(t.gaps)!)} missing periods` : ''}`]);
+  }
   if (t.approximate === true) facts.push(['Approximate', 'yes: ages come from days']);
   const out = [`<div class="grid2"><div>${kvTable(facts)}</div>`];
   const q = isObj(t.ageQuantiles) ? t.ageQuantiles : null;
@@ -595,10 +602,10 @@ function findingsSection(ctx: Ctx): string {
   }
   const shown = fs.slice(0, C.findingsTable);
   out.push(
-    `<h3>All findings</h3><div class="tw"><table class="tbl"><thead><tr><th>Severity</th><th>Check</th><th>Column</th><th class="num">Count</th><th>Message</th></tr></thead><tbody>${shown
+    `<h3>All findings</h3><div class="tw"><table class="tbl stack"><thead><tr><th>Severity</th><th>Check</th><th>Column</th><th class="num">Count</th><th>Message</th></tr></thead><tbody>${shown
       .map(
         (f) =>
-          `<tr><td>${sev(f.severity)}</td><td class="nw"><code>${esc(f.check, 40)}/${esc(f.id, 60)}</code></td><td class="cname">${colLink(ctx, f.column)}</td><td class="num">${n(f.count)}</td><td>${esc(f.message, 240)}</td></tr>`,
+          `<tr><td>${sev(f.severity)}</td><td class="nw"><code>${esc(f.check, 40)}/${esc(f.id, 60)}</code></td><td class="cname">${colLink(ctx, f.column)}</td><td class="num">${n(f.count)}</td><td class="msg">${esc(f.message, Math.min(240, C.message))}</td></tr>`,
       )
       .join('')}</tbody></table></div>${more(fs.length - shown.length, 'findings')}`,
   );
@@ -722,7 +729,7 @@ figcaption{color:var(--muted);font-size:.85rem;margin-top:4px}
 .grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,400px),1fr));gap:12px 24px;align-items:start}
 svg.chart{display:block;width:100%;max-width:640px;height:auto}
 svg text{fill:var(--fg);font-size:12px;font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}
-svg .t-small{font-size:11px}
+svg .t-small{font-size:11px}svg .t-tiny{font-size:8px}
 svg .t-muted{fill:var(--muted)}
 svg .t-bad{fill:var(--bad)}
 svg .t-strong{font-weight:700}
@@ -750,7 +757,7 @@ code.v{background:var(--code);padding:0 4px;border-radius:3px;white-space:pre-wr
 .sev-info{background:color-mix(in srgb,var(--accent) 15%,transparent);color:var(--accent)}
 .st-passed{background:color-mix(in srgb,var(--good) 15%,transparent);color:var(--good)}
 .badge.type{background:var(--panel);color:var(--muted);border-color:var(--line)}
-.score{font-weight:700;font-variant-numeric:tabular-nums}
+.score{font-weight:700;font-variant-numeric:tabular-nums;white-space:nowrap}
 .s-good{color:var(--good)}.s-warn{color:var(--warn)}.s-bad{color:var(--bad)}.s-muted{color:var(--muted)}
 .mini{display:inline-block;width:60px;height:8px;margin-left:8px;background:var(--track);border-radius:4px;overflow:hidden;vertical-align:middle}
 .mini>span{display:block;height:100%}
@@ -780,7 +787,7 @@ details.plain>summary{cursor:pointer;color:var(--link);font-size:.9rem;margin:4p
 .more{color:var(--muted);font-size:.9rem}
 .periods code{display:inline-block;margin:2px 4px 2px 0}
 footer{color:var(--muted);font-size:.85rem;margin-top:24px}
-@media (max-width:640px){.nw{white-space:normal}.tbl .cname{overflow-wrap:anywhere}th{overflow-wrap:anywhere}body{font-size:14px}.wrap{padding:4px 8px 32px}section{padding:10px}.tbl th,.tbl td{padding:4px 4px}.kv th{width:40%}}
+@media (max-width:640px){.nw{white-space:normal}.num{white-space:normal}.mini{display:none}.overview th:nth-child(4),.overview td:nth-child(4){display:none}.stack thead{display:none}.stack tr{display:block;border-bottom:1px solid var(--line);padding:4px 0}.stack td{display:inline-block;border:0!important;padding:2px 6px 2px 0!important;text-align:left!important}.stack td.msg{display:block}.tbl .cname{overflow-wrap:anywhere}body{font-size:14px}.wrap{padding:4px 8px 32px}section{padding:10px}.tbl th,.tbl td{padding:4px 4px}.kv th{width:40%}}
 @media print{body{background:#fff;color:#000}section{break-inside:avoid-page;border:none}.skip,nav{display:none}}
 `
   .trim()

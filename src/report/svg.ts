@@ -260,11 +260,11 @@ export function barChart(items: BarItem[], o: { title: string; total?: number; b
 
 /** Horizontal 0–100% bars (e.g. the missing share per column). Values are shares in [0, 1]. */
 export function shareBars(items: { label: string; share: number; note?: string }[], o: { title: string; barClass?: string }): string {
-  const W = 640;
+  const W = 480;
   const rowH = 20;
   const H = items.length * rowH + 26;
-  const x0 = 210;
-  const bw = 300;
+  const x0 = 160;
+  const bw = 220;
   const out = [open(W, H, o.title)];
   for (const g of [0, 25, 50, 75, 100]) {
     const x = x0 + (bw * g) / 100;
@@ -273,7 +273,7 @@ export function shareBars(items: { label: string; share: number; note?: string }
   }
   items.forEach((it, i) => {
     const y = 4 + i * rowH;
-    out.push(dataLabel(x0 - 8, y + 13, it.label, 30, 'text-anchor="end"'));
+    out.push(dataLabel(x0 - 8, y + 13, it.label, 22, 'text-anchor="end"'));
     out.push(`<rect class="c-track" x="${x0}" y="${y + 2}" width="${bw}" height="14" rx="2"/>`);
     const s = Math.max(0, Math.min(1, it.share));
     if (s > 0) out.push(`<rect class="${o.barClass ?? 'c-warn'}" x="${x0}" y="${y + 2}" width="${r1(Math.max(1, bw * s))}" height="14" rx="2"/>`);
@@ -293,29 +293,29 @@ export function patternMatrix(columns: string[], patterns: { columns: string[]; 
   const nC = columns.length;
   const nP = patterns.length;
   if (!nC || !nP) return '';
-  const W = 640;
-  const labelH = 120;
-  const right = 130;
-  const left = 34;
-  const cw = Math.max(6, Math.min(22, (W - left - right) / nC));
-  const ch = 18;
+  const W = 480;
+  const labelH = 110;
+  const right = 118;
+  const left = 30;
+  const cw = Math.max(5, Math.min(30, (W - left - right) / nC));
+  const ch = 20;
   const H = labelH + nP * ch + 8;
   const out = [open(W, H, title, 'chart matrix')];
-  const labelChars = cw >= 12 ? 18 : 12;
+  const labelChars = 16;
   columns.forEach((c, j) => {
-    const x = left + j * cw + cw / 2 + 4;
-    out.push(dataLabel(x, labelH - 6, c, labelChars, `class="t-small" transform="rotate(-60 ${r1(x)} ${labelH - 6})"`));
+    const x = left + j * cw + cw / 2 + 3;
+    out.push(dataLabel(x, labelH - 6, c, labelChars, `class="${cw < 9 ? 't-tiny' : 't-small'}" transform="rotate(-55 ${r1(x)} ${labelH - 6})"`));
   });
   const index = new Map(columns.map((c, j) => [c, j]));
   patterns.forEach((p, i) => {
     const y = labelH + i * ch;
-    out.push(text(left - 6, y + 13, `#${i + 1}`, 'class="t-small t-muted" text-anchor="end"'));
+    out.push(text(left - 6, y + 14, `#${i + 1}`, 'class="t-small t-muted" text-anchor="end"'));
     const miss = new Set(p.columns.map((c) => index.get(c)).filter((j): j is number => j !== undefined));
     for (let j = 0; j < nC; j++) {
       const cls = miss.has(j) ? 'c-missing' : 'c-present';
-      out.push(`<rect class="${cls}" x="${r1(left + j * cw + 1)}" y="${y + 1}" width="${r1(cw - 2)}" height="${ch - 2}"/>`);
+      out.push(`<rect class="${cls}" x="${r1(left + j * cw + (cw >= 8 ? 1 : 0.5))}" y="${y + 1}" width="${r1(cw >= 8 ? cw - 2 : cw - 1)}" height="${ch - 2}"/>`);
     }
-    out.push(text(left + nC * cw + 8, y + 13, esc(`${fmtNum(p.count)} rows (${fmtPct(p.count, total)})`), 'class="t-small"'));
+    out.push(text(left + nC * cw + 8, y + 14, esc(`${fmtNum(p.count)} rows (${fmtPct(p.count, total)})`), 'class="t-small"'));
   });
   out.push('</svg>');
   return out.join('');
@@ -359,7 +359,8 @@ export function ageBar(q: AgeQuantiles, maxAgeMs: number | null, title: string):
     const v = lo + ((hi - lo) * k) / 4;
     const x = xOf(v);
     out.push(`<line class="c-axis" x1="${r1(x)}" y1="84" x2="${r1(x)}" y2="88"/>`);
-    out.push(text(x, 101, esc(fmtDuration(v)), `class="t-small" text-anchor="${k === 0 ? 'start' : k === 4 ? 'end' : 'middle'}"`));
+    const label = k === 0 && v === 0 ? '0 (as of)' : fmtDuration(v);
+    out.push(text(x, 101, esc(label), `class="t-small" text-anchor="${k === 0 ? 'start' : k === 4 ? 'end' : 'middle'}"`));
   }
   if (q.min !== undefined && q.max !== undefined) {
     out.push(`<line class="c-whisker" x1="${r1(xOf(q.min))}" y1="${yMid}" x2="${r1(xOf(q.max))}" y2="${yMid}"/>`);
@@ -378,7 +379,6 @@ export function ageBar(q: AgeQuantiles, maxAgeMs: number | null, title: string):
     const anchor = x > W - 140 ? 'end' : 'start';
     out.push(text(anchor === 'end' ? x - 4 : x + 4, 18, esc(`max age ${fmtDuration(maxAgeMs)}`), `class="t-small t-bad" text-anchor="${anchor}"`));
   }
-  out.push(text(left, 14, 'age 0 = as of', 'class="t-small t-muted"'));
   out.push('</svg>');
   return out.join('');
 }
