@@ -152,3 +152,15 @@ describe('gate', () => {
     expect(readFileSync(`${base}.md`, 'utf8')).toMatch(/\|/);
   });
 });
+
+describe('html', () => {
+  it('--format html writes one self-contained page', () => {
+    const out = tmpFile('r', '') + '.html';
+    const r = runDq(['audit', 'fixtures/penguins.csv', '--format', 'html', '-o', out]);
+    expect(r.code).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toMatch(/Content-Security-Policy/);
+    expect(html).toMatch(/<svg/);
+    expect(html).not.toMatch(/<script/i);
+  });
+});
