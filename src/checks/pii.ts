@@ -11,8 +11,9 @@
  * kind that matches it whole (order: email, ip, card, fr-nir, in-aadhaar, us-ssn, nl-bsn, phone, iban, it-cf,
  * uk-nino, es-dni; dob for dates); a TEXT value with a space or an '@' that is no whole match is scanned for
  * embedded e-mails, cards, IBANs and phones (each kind counts the value once). Cheap prefilters: numbers shorter
- * than 7 characters, booleans and missing cells are skipped at once; other values go through one pass over their
- * characters that decides which detectors can apply.
+ * than 7 characters, booleans and missing cells are skipped at once; a value that parses as a date or datetime is
+ * only ever a date of birth; other values go through one pass over their characters (a class-count table) that
+ * decides which detectors can apply, and free text longer than 42 characters skips the whole-value detectors.
  *
  * A column is reported for a kind when
  *   whole matches >= 50% of its non-missing values, or
@@ -32,7 +33,7 @@
  */
 import { addExample, mergeExamples } from '../core/issues.js';
 import { Kind, defineChecker, type CheckResult, type Example, type Finding } from '../core/types.js';
-import { K, PII_KINDS, classify, hintAgrees, nameHint, scanText, type NameHint } from '../privacy/detectors.js';
+import { K, MATCH_END, MATCH_KIND, MATCH_START, PII_KINDS, classifiedDigits, classify, hintAgrees, nameHint, scanTextInto, type NameHint } from '../privacy/detectors.js';
 import { maskForKind } from '../privacy/mask.js';
 
 const NK = PII_KINDS.length;
@@ -118,15 +119,15 @@ export default defineChecker<State>({
         const t = text[i]!;
         if ((k === Kind.INT || k === Kind.FLOAT) && t.length < 7) continue;
         if (k === Kind.DATE || k === Kind.DATETIME) {
-          if (dob) {
-            const ms = v.num[i]!;
-            if (ms >= DOB_MIN && ms <= s.asOf) {
-              whole[K.dob]!++;
-              const ex = col.examples[K.dob]!;
-              if (ex.length < 5) addExample(ex, { row: b.firstRow + i, line: b.lines ? b.lines[i]! : null, value: maskForKind('dob', new Date(ms).toISOString().slice(0, 10)) });
-            }
-            continue;
+          // a value that parses as a date is a date: only a date of birth, under a name hint
+          if (!dob) continue;
+          const ms = v.num[i]!;
+          if (ms >= DOB_MIN && ms <= s.asOf) {
+            whole[K.dob]!++;
+            const ex = col.examples[K.dob]!;
+            if (ex.length < 5) addExample(ex, { row: b.firstRow + i, line: b.lines ? b.lines[i]! : null, value: maskForKind('dob', new Date(ms).toISOString().slice(0, 10)) });
           }
+          continue;
         }
         const w = classify(t, hint);
         if (w >= 0) {
@@ -135,19 +136,25 @@ export default defineChecker<State>({
           if (ex.length < 5) addExample(ex, { row: b.firstRow + i, line: b.lines ? b.lines[i]! : null, value: maskForKind(PII_KINDS[w]!, t) });
           continue;
         }
+        // free text: TEXT values with a space or an '@'
         if (k !== Kind.TEXT || t.length < 8) continue;
-        // free text: only values with a space or an '@' and enough digits or an '@'
-        if (t.indexOf(' ') < 0 && t.indexOf('@') < 0) continue;
-        if (t.indexOf('@') < 0 && digitCount(t) < 8) continue;
-        const ms = scanText(t, 16);
-        if (!ms.length) continue;
+        if (t.indexOf('@') < 0) {
+          // no e-mail possible: a card, IBAN or phone needs 8 digits and a space to be in free text
+          if (t.indexOf(' ') < 0) continue;
+          let d = classifiedDigits();
+          if (d < 0) d = digitCount(t);
+          if (d < 8) continue;
+        }
+        const m = scanTextInto(t, 16);
+        if (m === 0) continue;
         SEEN.fill(0);
-        for (const m of ms) {
-          if (SEEN[m.kind]) continue;
-          SEEN[m.kind] = 1;
-          embedded[m.kind]!++;
-          const ex = col.examples[m.kind]!;
-          if (ex.length < 5) addExample(ex, { row: b.firstRow + i, line: b.lines ? b.lines[i]! : null, value: `…${maskForKind(PII_KINDS[m.kind]!, t.slice(m.start, m.end))}…` });
+        for (let j = 0; j < m; j++) {
+          const mk = MATCH_KIND[j]!;
+          if (SEEN[mk]) continue;
+          SEEN[mk] = 1;
+          embedded[mk]!++;
+          const ex = col.examples[mk]!;
+          if (ex.length < 5) addExample(ex, { row: b.firstRow + i, line: b.lines ? b.lines[i]! : null, value: `…${maskForKind(PII_KINDS[mk]!, t.slice(MATCH_START[j]!, MATCH_END[j]!))}…` });
         }
       }
       col.nonMissing += nonMissing;

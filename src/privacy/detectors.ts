@@ -84,15 +84,6 @@ const isLower = (c: number) => c >= 97 && c <= 122;
 const isAlpha = (c: number) => isUpper(c) || isLower(c);
 const isAlnum = (c: number) => isDigit(c) || isAlpha(c);
 
-function digitsOf(s: string): string {
-  let out = '';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (isDigit(c)) out += s[i];
-  }
-  return out;
-}
-
 /** Remove spaces (and optionally dashes); upper-case. */
 function compact(s: string, dashes = false): string {
   let out = '';
@@ -331,24 +322,59 @@ export function cardIssuer(d: string): string | null {
   return null;
 }
 
-/** A payment card number: digits with optional single spaces or dashes between groups of 2-6, issuer, Luhn. */
-export function isCard(s: string): boolean {
-  const n = s.length;
-  if (n < 12 || n > 23) return false;
+const CARD_D = new Uint8Array(24);
+
+/** Issuer check over the digits buffer (n digits), without building a string. */
+function issuerOk(d: Uint8Array, n: number): boolean {
+  const p1 = d[0]!;
+  const p2 = p1 * 10 + d[1]!;
+  const p3 = p2 * 10 + d[2]!;
+  const p4 = p3 * 10 + d[3]!;
+  const p6 = (p4 * 10 + d[4]!) * 10 + d[5]!;
+  if (p1 === 4) return n === 13 || n === 16 || n === 19;
+  if ((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720)) return n === 16;
+  if (p2 === 34 || p2 === 37) return n === 15;
+  if (p4 === 6011 || (p3 >= 644 && p3 <= 649) || p2 === 65 || (p6 >= 622126 && p6 <= 622925)) return n >= 16;
+  if (p4 >= 3528 && p4 <= 3589) return n >= 16;
+  if ((p3 >= 300 && p3 <= 305) || p2 === 36 || p2 === 38 || p2 === 39) return n >= 14;
+  if (p2 === 62) return n >= 16;
+  return p4 === 5018 || p4 === 5020 || p4 === 5038 || p4 === 5893 || p4 === 6304 || p4 === 6759 || (p4 >= 6761 && p4 <= 6763);
+}
+
+/**
+ * A payment card number: digits with optional single spaces or dashes between groups of 2-6, issuer, Luhn.
+ * Checks s[start, end) (the whole string by default).
+ */
+export function isCard(s: string, start = 0, end = s.length): boolean {
+  const len = end - start;
+  if (len < 12 || len > 23) return false;
   let cur = 0;
   let groups = 0;
-  for (let i = 0; i < n; i++) {
+  let n = 0;
+  for (let i = start; i < end; i++) {
     const c = s.charCodeAt(i);
-    if (isDigit(c)) cur++;
-    else if (c === 32 || c === 45) {
+    if (c >= 48 && c <= 57) {
+      if (n >= 19) return false;
+      CARD_D[n++] = c - 48;
+      cur++;
+    } else if (c === 32 || c === 45) {
       if (cur < 2 || cur > 6) return false;
       groups++;
       cur = 0;
     } else return false;
   }
-  if (cur === 0 || (groups > 0 && (cur < 2 || cur > 6))) return false;
-  const d = groups ? digitsOf(s) : s;
-  return cardIssuer(d) !== null && luhn(d);
+  if (n < 12 || cur === 0 || (groups > 0 && (cur < 2 || cur > 6))) return false;
+  if (!issuerOk(CARD_D, n)) return false;
+  let sum = 0;
+  for (let i = n - 1, alt = false; i >= 0; i--, alt = !alt) {
+    let x = CARD_D[i]!;
+    if (alt) {
+      x *= 2;
+      if (x > 9) x -= 9;
+    }
+    sum += x;
+  }
+  return sum % 10 === 0;
 }
 
 // ---------------------------------------------------------------------------------------------- IBAN
@@ -364,20 +390,52 @@ export const IBAN_LENGTHS: Record<string, number> = {
   VA: 22, VG: 24, XK: 20, YE: 30,
 };
 
-/** An IBAN written compactly (upper case, no spaces). */
-function ibanCompactValid(c: string): boolean {
-  const len = IBAN_LENGTHS[c.slice(0, 2)];
-  if (len === undefined || c.length !== len) return false;
-  if (!isDigit(c.charCodeAt(2)) || !isDigit(c.charCodeAt(3))) return false;
-  for (let i = 4; i < c.length; i++) if (!isDigit(c.charCodeAt(i)) && !isUpper(c.charCodeAt(i))) return false;
-  return mod97(c.slice(4) + c.slice(0, 4)) === 1;
+const IBAN_C = new Uint8Array(34);
+
+/** Country length for the two letter codes a, b (upper case char codes), or 0. */
+function ibanLength(a: number, b: number): number {
+  if (a < 65 || a > 90 || b < 65 || b > 90) return 0;
+  return IBAN_LEN_TABLE[(a - 65) * 26 + (b - 65)]!;
+}
+const IBAN_LEN_TABLE = new Uint8Array(26 * 26);
+for (const [cc, len] of Object.entries(IBAN_LENGTHS)) IBAN_LEN_TABLE[(cc.charCodeAt(0) - 65) * 26 + (cc.charCodeAt(1) - 65)] = len;
+
+/** The IBAN held in IBAN_C[0, n) (upper-case char codes): length, layout, mod 97 = 1. */
+function ibanBufValid(n: number): boolean {
+  if (n < 15 || ibanLength(IBAN_C[0]!, IBAN_C[1]!) !== n) return false;
+  if (!isDigit(IBAN_C[2]!) || !isDigit(IBAN_C[3]!)) return false;
+  // mod 97 in chunks: r stays below 2^53 when reduced once it reaches 1e13
+  let r = 0;
+  for (let j = 4; j < n + 4; j++) {
+    const c = IBAN_C[j < n ? j : j - n]!;
+    if (c <= 57) r = r * 10 + (c - 48);
+    else r = r * 100 + (c - 55);
+    if (r >= 1e13) r %= 97;
+  }
+  return r % 97 === 1;
 }
 
-export function isIban(s: string): boolean {
-  if (s.length < 15 || s.length > 42) return false;
-  if (!isAlpha(s.charCodeAt(0)) || !isAlpha(s.charCodeAt(1))) return false;
-  for (let i = 1; i < s.length; i++) if (s.charCodeAt(i) === 32 && s.charCodeAt(i - 1) === 32) return false;
-  return ibanCompactValid(compact(s));
+/** An IBAN: letters and digits with optional single spaces (lower case accepted). Checks s[start, end). */
+export function isIban(s: string, start = 0, end = s.length): boolean {
+  const len = end - start;
+  if (len < 15 || len > 42) return false;
+  if (!isAlpha(s.charCodeAt(start)) || !isAlpha(s.charCodeAt(start + 1))) return false;
+  let n = 0;
+  let prevSpace = false;
+  for (let i = start; i < end; i++) {
+    let c = s.charCodeAt(i);
+    if (c === 32) {
+      if (prevSpace) return false;
+      prevSpace = true;
+      continue;
+    }
+    prevSpace = false;
+    if (isLower(c)) c -= 32;
+    else if (!isUpper(c) && !isDigit(c)) return false;
+    if (n >= 34) return false;
+    IBAN_C[n++] = c;
+  }
+  return ibanBufValid(n);
 }
 
 // ---------------------------------------------------------------------------------------------- IP
@@ -572,6 +630,23 @@ export function isAadhaar(s: string, hinted = false): boolean {
 
 // ---------------------------------------------------------------------------------------------- whole-value dispatch
 
+/** Character classes for the prefilter: 0 other, 1 digit, 2 letter, 3 '@', 4 ':', 5 '.', 6 space, 7 '-', '+', '(', ')'. */
+const CLS = new Uint8Array(128);
+for (let c = 48; c <= 57; c++) CLS[c] = 1;
+for (let c = 65; c <= 90; c++) CLS[c] = CLS[c + 32] = 2;
+CLS[64] = 3;
+CLS[58] = 4;
+CLS[46] = 5;
+CLS[32] = 6;
+for (const c of [45, 43, 40, 41]) CLS[c] = 7;
+const CLS_COUNT = new Int32Array(8);
+let lastDigits = -1;
+
+/** Digits counted by the last classify call, or -1 if it returned before counting (a prefilter for scanText). */
+export function classifiedDigits(): number {
+  return lastDigits;
+}
+
 /**
  * The kind of a whole value, or -1. Cheap prefilters first: one pass counts character classes, then only the
  * detectors whose shape fits run. `hint` is the column's name hint (some kinds need it); DOB is decided by the
@@ -579,24 +654,24 @@ export function isAadhaar(s: string, hinted = false): boolean {
  */
 export function classify(s: string, hint: NameHint | null): number {
   const n = s.length;
+  lastDigits = -1;
   if (n < 7 || n > 254) return -1;
-  let digits = 0;
-  let alpha = 0;
-  let at = 0;
-  let colon = 0;
-  let dot = 0;
-  let space = 0;
-  let other = 0;
+  // no whole-value kind with spaces is longer than 42 characters (an IBAN in groups of 4)
+  if (n > 42 && s.indexOf(' ') >= 0) return -1;
+  const cnt = CLS_COUNT;
+  for (let j = 0; j < 8; j++) cnt[j] = 0;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) digits++;
-    else if (isAlpha(c)) alpha++;
-    else if (c === 64) at++;
-    else if (c === 58) colon++;
-    else if (c === 46) dot++;
-    else if (c === 32) space++;
-    else if (c !== 45 && c !== 43 && c !== 40 && c !== 41) other++;
+    cnt[c < 128 ? CLS[c]! : 0]!++;
   }
+  const other = cnt[0]!;
+  const digits = cnt[1]!;
+  lastDigits = digits;
+  const alpha = cnt[2]!;
+  const at = cnt[3]!;
+  const colon = cnt[4]!;
+  const dot = cnt[5]!;
+  const space = cnt[6]!;
   if (at) return at === 1 && space === 0 && isEmail(s) ? K.email : -1;
   if (colon) return colon >= 2 && space === 0 && isIPv6(s) ? K.ip : -1;
   if (alpha === 0) {
@@ -610,6 +685,7 @@ export function classify(s: string, hint: NameHint | null): number {
       if (hint === 'us-ssn' && isSsn(s)) return K['us-ssn'];
       if (hint === 'nl-bsn' && isBsn(s)) return K['nl-bsn'];
     }
+    if (digits === n && hint !== 'phone') return -1; // plain digits are never phones without a hint
     return isPhone(s, hint === 'phone') ? K.phone : -1;
   }
   if (other || colon || dot) return -1;
@@ -629,81 +705,113 @@ export interface TextMatch {
   end: number;
 }
 
+/** Matches of the last scanTextInto call: kind, start, end. */
+export const MATCH_KIND = new Int32Array(64);
+export const MATCH_START = new Int32Array(64);
+export const MATCH_END = new Int32Array(64);
+
 /**
- * Embedded e-mails, cards, IBANs and phones in free text, in order of position (non-overlapping per scan).
- * Linear time (see the module comment). Stops after `max` matches.
+ * Embedded e-mails, cards, IBANs and phones in free text, in one left-to-right pass (see the module comment for
+ * why it is linear). Writes up to `max` (<= 64) matches into MATCH_KIND / MATCH_START / MATCH_END and returns
+ * their number. No allocation except for phone candidates.
  */
-export function scanText(s: string, max = 64): TextMatch[] {
-  const out: TextMatch[] = [];
+export function scanTextInto(s: string, max = 64): number {
   const n = s.length;
-  // e-mails around each '@'
-  for (let p = s.indexOf('@'); p >= 0 && out.length < max; p = s.indexOf('@', p + 1)) {
-    let a = p;
-    while (a > 0 && p - a < 64 && isLocal(s.charCodeAt(a - 1))) a--;
-    while (a < p && s.charCodeAt(a) === 46) a++;
-    let b = p + 1;
-    while (b < n && b - p < 255 && isDomainCh(s.charCodeAt(b))) b++;
-    while (b > p + 1 && (s.charCodeAt(b - 1) === 46 || s.charCodeAt(b - 1) === 45)) b--;
-    if (a < p && isEmail(s.slice(a, b))) out.push({ kind: K.email, start: a, end: b });
-  }
-  // digit runs: groups of digits joined by 1-2 separators (space - . ( )), with an optional leading '+' or '('
+  let m = 0;
   let i = 0;
-  while (i < n && out.length < max) {
+  if (max > 64) max = 64;
+  while (i < n && m < max) {
     const c = s.charCodeAt(i);
-    let start = -1;
-    if (isDigit(c)) start = i;
-    else if ((c === 43 || c === 40) && i + 1 < n && isDigit(s.charCodeAt(i + 1))) start = i;
-    if (start < 0 || (start > 0 && (isAlnum(s.charCodeAt(start - 1)) || s.charCodeAt(start - 1) === 64))) {
-      // skip the rest of an alphanumeric word
+    if (c === 64) {
+      // e-mail around this '@'
+      let a = i;
+      while (a > 0 && i - a < 64 && isLocal(s.charCodeAt(a - 1))) a--;
+      while (a < i && s.charCodeAt(a) === 46) a++;
+      let b = i + 1;
+      while (b < n && b - i < 255 && isDomainCh(s.charCodeAt(b))) b++;
+      while (b > i + 1 && (s.charCodeAt(b - 1) === 46 || s.charCodeAt(b - 1) === 45)) b--;
+      if (a < i && (m === 0 || MATCH_END[m - 1]! <= a) && isEmail(s.slice(a, b))) {
+        MATCH_KIND[m] = K.email;
+        MATCH_START[m] = a;
+        MATCH_END[m] = b;
+        m++;
+        i = b;
+      } else i++;
+      continue;
+    }
+    const boundary = i === 0 || !isAlnum(s.charCodeAt(i - 1));
+    if (!boundary) {
       i++;
-      if (start >= 0) while (i < n && isAlnum(s.charCodeAt(i))) i++;
       continue;
     }
-    let j = start + 1;
-    let end = j;
-    for (;;) {
-      while (j < n && isDigit(s.charCodeAt(j))) j++;
-      end = j;
-      // separators
-      let k = j;
-      while (k < n && k - j < 2 && isRunSep(s.charCodeAt(k))) k++;
-      if (k > j && k < n && (isDigit(s.charCodeAt(k)) || (s.charCodeAt(k) === 40 && k + 1 < n && isDigit(s.charCodeAt(k + 1))))) {
-        j = s.charCodeAt(k) === 40 ? k + 1 : k;
-        continue;
+    // IBAN: a letter pair then two digits at a word start
+    if (isUpper(c) && i + 3 < n && isUpper(s.charCodeAt(i + 1)) && isDigit(s.charCodeAt(i + 2)) && isDigit(s.charCodeAt(i + 3))) {
+      const len = ibanLength(c, s.charCodeAt(i + 1));
+      if (len > 0) {
+        let got = 0;
+        let q = i;
+        while (q < n && got < len) {
+          const x = s.charCodeAt(q);
+          if (isDigit(x) || isUpper(x)) IBAN_C[got++] = x;
+          else if (!(x === 32 && q + 1 < n && isAlnum(s.charCodeAt(q + 1)) && got > 0)) break;
+          q++;
+        }
+        if (got === len && (q >= n || !isAlnum(s.charCodeAt(q))) && ibanBufValid(got)) {
+          MATCH_KIND[m] = K.iban;
+          MATCH_START[m] = i;
+          MATCH_END[m] = q;
+          m++;
+          i = q;
+          continue;
+        }
       }
-      break;
     }
-    // a closing parenthesis right after the digits belongs to the run only if it closes one
-    if (end < n && isAlnum(s.charCodeAt(end))) {
+    // digit runs: groups of digits joined by 1-2 separators (space - . ( )), with an optional leading '+' or '('
+    const start = i;
+    if (isDigit(c) || ((c === 43 || c === 40) && i + 1 < n && isDigit(s.charCodeAt(i + 1)))) {
+      let j = start + 1;
+      let end: number;
+      for (;;) {
+        while (j < n && isDigit(s.charCodeAt(j))) j++;
+        end = j;
+        let k = j;
+        while (k < n && k - j < 2 && isRunSep(s.charCodeAt(k))) k++;
+        if (k > j && k < n && (isDigit(s.charCodeAt(k)) || (s.charCodeAt(k) === 40 && k + 1 < n && isDigit(s.charCodeAt(k + 1))))) {
+          j = s.charCodeAt(k) === 40 ? k + 1 : k;
+          continue;
+        }
+        break;
+      }
       i = end;
-      while (i < n && isAlnum(s.charCodeAt(i))) i++;
+      if (end < n && isAlnum(s.charCodeAt(end))) continue; // glued to a word: not a number on its own
+      const d = end - start;
+      if (d >= 8) {
+        if (isCard(s, start, end)) {
+          MATCH_KIND[m] = K.card;
+          MATCH_START[m] = start;
+          MATCH_END[m] = end;
+          m++;
+        } else if (isPhone(s.slice(start, end), false)) {
+          MATCH_KIND[m] = K.phone;
+          MATCH_START[m] = start;
+          MATCH_END[m] = end;
+          m++;
+        }
+      }
       continue;
     }
-    const cand = s.slice(start, end);
-    if (isCard(cand)) out.push({ kind: K.card, start, end });
-    else if (isPhone(cand, false)) out.push({ kind: K.phone, start, end });
-    i = end;
+    // skip the rest of a word (stopping at '@')
+    i++;
+    if (isAlnum(c)) while (i < n && isAlnum(s.charCodeAt(i))) i++;
   }
-  // IBANs: a letter pair then two digits at a word start
-  for (let p = 0; p + 4 <= n && out.length < max; p++) {
-    const c0 = s.charCodeAt(p);
-    if (!isUpper(c0) || (p > 0 && isAlnum(s.charCodeAt(p - 1)))) continue;
-    if (!isUpper(s.charCodeAt(p + 1)) || !isDigit(s.charCodeAt(p + 2)) || !isDigit(s.charCodeAt(p + 3))) continue;
-    const len = IBAN_LENGTHS[s.slice(p, p + 2)];
-    if (len === undefined) continue;
-    let got = '';
-    let q = p;
-    while (q < n && got.length < len) {
-      const x = s.charCodeAt(q);
-      if (isDigit(x) || isUpper(x)) got += s[q];
-      else if (!(x === 32 && q + 1 < n && isAlnum(s.charCodeAt(q + 1)) && got.length > 0)) break;
-      q++;
-    }
-    if (got.length === len && (q >= n || !isAlnum(s.charCodeAt(q))) && ibanCompactValid(got)) {
-      out.push({ kind: K.iban, start: p, end: q });
-      p = q;
-    }
-  }
+  return m;
+}
+
+/** Embedded e-mails, cards, IBANs and phones in free text, in order of position (see scanTextInto). */
+export function scanText(s: string, max = 64): TextMatch[] {
+  const m = scanTextInto(s, max);
+  const out: TextMatch[] = [];
+  for (let j = 0; j < m; j++) out.push({ kind: MATCH_KIND[j]!, start: MATCH_START[j]!, end: MATCH_END[j]! });
   return out;
 }
 
