@@ -4,7 +4,8 @@
  *
  * mondrian(rows, qiIndexes, k):
  * - A quasi-identifier column is numeric when every value of it is a finite number (Number(trimmed), not
- *   empty); otherwise it is categorical (values compared as exact strings, the empty string being a value).
+ *   empty); otherwise it is categorical (values compared as exact strings; a missing cell, null, counts as the
+ *   empty string, which is a value like any other).
  * - Starting from the whole table, a partition is cut on the quasi-identifier with the widest normalised range
  *   (numeric: (max - min) / global range; categorical: (distinct - 1) / (global distinct - 1)), at the median:
  *   values are sorted (numbers numerically, categories by their text) and the partition is cut at the boundary
@@ -52,7 +53,7 @@ function fmt(x: number): string {
   return String(x);
 }
 
-export function mondrian(rows: string[][], qiIndexes: number[], k: number): MondrianResult {
+export function mondrian(rows: readonly (readonly (string | null)[])[], qiIndexes: number[], k: number): MondrianResult {
   if (!Number.isInteger(k) || k < 1) throw new Error(`mondrian: k must be a positive integer (got ${k})`);
   const n = rows.length;
   const out: (string | null)[][] = rows.map((r) => r.slice());
