@@ -129,3 +129,49 @@ describe('pii checker', () => {
     expect(ids(rr)).toEqual(['card:pii-card']);
   });
 });
+
+describe('pii checker: properties', () => {
+  const luhnComplete = (body: string) => {
+    for (let d = 0; d < 10; d++) {
+      const s = body + d;
+      let sum = 0;
+      for (let i = s.length - 1, alt = false; i >= 0; i--, alt = !alt) {
+        let x = +s[i]!;
+        if (alt) x = x * 2 > 9 ? x * 2 - 9 : x * 2;
+        sum += x;
+      }
+      if (sum % 10 === 0) return s;
+    }
+    throw new Error('unreachable');
+  };
+  const digits = (n: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((a) => a.join(''));
+  const card = digits(14).map((d) => luhnComplete('4' + d));
+  const email = fc.tuple(fc.stringMatching(/^[a-z]{2,8}$/), fc.stringMatching(/^[a-z]{3,8}$/)).map(([u, d]) => `${u}@${d}.com`);
+  const phone = digits(9).map((d) => `+44 7${d.slice(0, 3)} ${d.slice(3)}`);
+  const text = fc.tuple(card, email, phone).map(([c, e, p]) => `card ${c} mail ${e} tel ${p} thanks`);
+  const value = fc.oneof(card, email, phone, text, fc.constantFrom('plain', 'ok', '12', null));
+
+  it('masked examples never contain a full value; split and batch size do not change the result', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(value, value), { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.func(fc.boolean()),
+        (rows, size, pick) => {
+          const c = { a: rows.map((r) => r[0]), b: rows.map((r) => r[1]) };
+          const bs = batches(c, size);
+          const r = run(pii, bs, opts, profilesOf(c));
+          const json = JSON.stringify(r.findings);
+          for (const row of rows) for (const v of row) if (v && v.length > 4) {
+            expect(json).not.toContain(v);
+            // no full card/phone digits either, whatever the separators
+            for (const m of v.match(/\d[\d ]{10,}\d/g) ?? []) expect(json).not.toContain(m.replace(/ /g, ''));
+          }
+          expect(runSplit(pii, bs, opts, profilesOf(c), (i) => pick(i))).toEqual(r);
+          expect(run(pii, batches(c), opts, profilesOf(c))).toEqual(r);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
