@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { auditTable, parseTableUrl } from '../../src/engine/sql/table.js';
-import { compareReports, generatedCsv, options, PENGUINS, PUSHED_CHECKS, streaming, tmp, WEATHER } from './servers.js';
+import { writeFileSync } from 'node:fs';
+import { compareReports, generatedCsv, options, PENGUINS, PUSHED_CHECKS, RULES, streaming, tmp, WEATHER } from './servers.js';
 
 const dir = tmp();
 const GEN = generatedCsv(dir);
@@ -19,4 +20,32 @@ describe('duckdb pushdown equals the streaming audit', () => {
       expect(t.source.path).toBe(file);
     });
   }
+});
+
+describe('duckdb pushdown: rules and safety', () => {
+  it('value and expression rules equal the streaming rules checker', async () => {
+    const o = options({ checks: { rules: RULES as never } });
+    const t = await auditTable(parseTableUrl(PENGUINS, { engine: 'duckdb' }), { options: o, checks: [...PUSHED_CHECKS, 'rules'], skipChecks: [], rules: RULES, timeoutMs: 60_000 });
+    compareReports(t, await streaming(PENGUINS, o, RULES), 'rules');
+    expect(t.findings.filter((f) => f.id === 'not-evaluated')).toEqual([]);
+    const f = t.findings.find((x) => x.id === 'island.allowed')!;
+    expect(f.examples.length).toBe(5);
+    expect(f.examples[0]).toEqual({ row: null, line: null, value: 'Torgersen' });
+  });
+
+  it('checks that are not pushed down are findings, never silently skipped', async () => {
+    const t = await auditTable(parseTableUrl(WEATHER, { engine: 'duckdb' }), { options: options(), checks: null, skipChecks: [], timeoutMs: 60_000 });
+    const ne = t.findings.filter((f) => f.id === 'not-evaluated').map((f) => f.check);
+    expect(ne.sort()).toEqual(['consistency', 'timeliness']);
+    expect(t.checks).toEqual(['missingness', 'outliers', 'noise', 'duplicates']);
+  });
+
+  it('hostile column names and file names are quoted', async () => {
+    const d = tmp();
+    const file = `${d}/we'ird;--.csv`;
+    writeFileSync(file, `"a""b","c'd","e;DROP TABLE x;--",f\`g\n1,x'y,z,w\n1,x'y,z,w\n`);
+    const t = await auditTable(parseTableUrl(file, { engine: 'duckdb' }), { options: options(), checks: PUSHED_CHECKS, skipChecks: [], timeoutMs: 60_000 });
+    expect(t.columns.map((c) => c.name)).toEqual(['a"b', "c'd", 'e;DROP TABLE x;--', 'f`g']);
+    expect(t.duplicates.rows).toBe(1);
+  });
 });

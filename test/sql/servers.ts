@@ -15,6 +15,7 @@ import type { AuditOptions, Report } from '../../src/core/types.js';
 import type { CompiledRules } from '../../src/config/compile.js';
 import rulesChecker from '../../src/gate/rules-checker.js';
 import { readerOptions } from '../../src/cli/options.js';
+import { columnsOf, parseExpr } from '../../src/config/expr.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const PENGUINS = join(ROOT, 'fixtures/penguins.csv');
@@ -367,3 +368,26 @@ export async function chLoadCsv(ch: ChCluster, db: string, file: string): Promis
     if (part.length) await ch.query(`INSERT INTO ${q(db)}.local FORMAT CSVWithNames`, [header, ...part].join('\n') + '\n', ch.http[s]);
   }
 }
+
+export const RULES: CompiledRules = {
+  version: 1,
+  values: [
+    { kind: 'required', id: 'sex.required', severity: 'error', column: 'Sex' },
+    { kind: 'type', id: 'mass.type', severity: 'error', column: 'Body Mass (g)', type: 'integer' },
+    { kind: 'min', id: 'mass.min', severity: 'error', column: 'Body Mass (g)', bound: { kind: 'number', value: 3000 } },
+    { kind: 'max', id: 'beak.max', severity: 'warn', column: 'Beak Length (mm)', bound: { kind: 'number', value: 55.5 } },
+    { kind: 'pattern', id: 'species.pattern', severity: 'error', column: 'Species', pattern: '[A-Z][a-z]+' },
+    { kind: 'allowed', id: 'island.allowed', severity: 'error', column: 'Island', values: ['Biscoe', 'Dream'] },
+    { kind: 'allowed', id: 'sex.allowed', severity: 'error', column: 'Sex', values: ['MALE', 'FEMALE'] },
+  ],
+  expressions: [
+    ['beak', '`Beak Length (mm)` > `Beak Depth (mm)` * 2.5'],
+    ['mass', "abs(`Body Mass (g)` / 1000 - 4) < 1 or Sex = 'MALE'"],
+    ['ratio', 'round(`Flipper Length (mm)` / `Beak Depth (mm)`, 1) >= 10 and not (Island = \'Dream\')'],
+    ['nulls', 'coalesce(Sex, Island) is not null and Species != 7'],
+  ].map(([id, expr]) => {
+    const ast = parseExpr(expr!);
+    return { id: id!, severity: 'error' as const, expr: expr!, ast, columns: [] as string[] };
+  }),
+};
+for (const e of RULES.expressions) e.columns = columnsOf(e.ast);
