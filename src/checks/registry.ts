@@ -8,9 +8,11 @@ import duplicates from './duplicates.js';
 import missingness from './missingness.js';
 import noise from './noise.js';
 import outliers from './outliers.js';
+import pii from './pii.js';
+import privacy from './privacy.js';
 import timeliness from './timeliness.js';
 
-export const CHECKERS: Checker<any>[] = [missingness, outliers, noise, duplicates, consistency, timeliness];
+export const CHECKERS: Checker<any>[] = [missingness, outliers, noise, duplicates, consistency, timeliness, pii, privacy];
 
 export function checkerIds(): string[] {
   return CHECKERS.map((c) => c.meta.id);

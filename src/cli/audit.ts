@@ -30,6 +30,9 @@ export interface AuditFlags extends CommonFlags {
   baseline?: string;
   history?: string;
   expectSha256?: string;
+  quasiIdentifiers?: string;
+  k?: string;
+  sensitive?: string;
 }
 
 /** Which flags the user gave (so a config file can fill the others). */
@@ -77,6 +80,15 @@ export function buildRequest(
     if (!given('key') && config.keyColumns) options.keyColumns = config.keyColumns;
     for (const [id, o] of Object.entries(config.checkOptions)) options.checks[id] = { ...o, ...(options.checks[id] ?? {}) };
   }
+  const qi = list(flags.quasiIdentifiers);
+  if (flags.sensitive && !qi) throw new UsageError('--sensitive needs --quasi-identifiers');
+  if (qi) {
+    options.checks.privacy = {
+      quasiIdentifiers: qi,
+      k: parsePositiveInt('--k', flags.k, 2) ?? 5,
+      ...(flags.sensitive ? { sensitive: flags.sensitive } : {}),
+    };
+  }
   return {
     inputs: files.map((path) => ({ path })),
     format: parseFormat(flags.inputFormat),
@@ -123,9 +135,15 @@ export async function runAudit(files: string[], flags: AuditFlags, mode: 'audit'
   const req = buildRequest(files, flags, overrides, given);
   req.inputs = await resolveInputs(files);
   const gateFlags = await gateFlagsFrom(flags);
+  req.extraCheckers = [];
   if (overrides?.extraChecks.includes('rules') || loaded) {
     const { rulesChecker } = await import('../gate/index.js');
-    req.extraCheckers = [rulesChecker];
+    req.extraCheckers.push(rulesChecker);
+  }
+  // re-identification risk runs when quasi-identifiers are given (it is off by default)
+  if (req.options.checks.privacy && !(req.checks ?? []).includes('privacy')) {
+    const { CHECKERS } = await import('../checks/registry.js');
+    req.checks = [...(req.checks ?? CHECKERS.filter((c) => c.meta.default).map((c) => c.meta.id)), 'privacy', ...req.extraCheckers.map((c) => c.meta.id)];
   }
   const progress = new Progress(!flags.quiet);
   req.onProgress = (p) => progress.update(p.rows, p.bytes);
@@ -134,6 +152,19 @@ export async function runAudit(files: string[], flags: AuditFlags, mode: 'audit'
     report = await audit(req);
   } finally {
     progress.done();
+  }
+  const pm = report.metrics.privacy as (NonNullable<Report['privacy']> & { score: number | null }) | undefined;
+  if (pm && req.options.checks.privacy) {
+    report.privacy = {
+      kAnonymity: pm.kAnonymity,
+      rowsBelowK: pm.rowsBelowK,
+      lDiversity: pm.lDiversity ?? null,
+      score: pm.score,
+      quasiIdentifiers: pm.quasiIdentifiers,
+      k: pm.k,
+      sensitive: pm.sensitive ?? null,
+    };
+    report.scores.privacy = pm.score;
   }
   const gated = loaded || gateFlags.failUnder != null || gateFlags.failUnderDimension || gateFlags.maxWarnings != null || gateFlags.baseline || flags.failOn || flags.expectSha256;
   if (gated) {

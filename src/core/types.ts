@@ -206,7 +206,8 @@ export function defineChecker<S>(c: Checker<S>): Checker<S> {
   return c;
 }
 
-export type Scores = Record<Dimension, number | null> & { overall: number | null };
+/** Dimension scores and overall; `privacy` (re-identification risk) is set only when assessed and is never part of overall. */
+export type Scores = Record<Dimension, number | null> & { overall: number | null; privacy?: number | null };
 
 /** The JSON report: a versioned contract (schema/report.schema.json). */
 export interface Report {
@@ -237,6 +238,16 @@ export interface Report {
   checks: string[];
   /** Filled by the gate (issue 5); null when no gate was evaluated. */
   gate: GateResult | null;
+  /** Re-identification risk, when quasi-identifiers were given (see README, "Personal data"). */
+  privacy?: {
+    kAnonymity: number | null;
+    rowsBelowK: number;
+    lDiversity: number | null;
+    score: number | null;
+    quasiIdentifiers: string[];
+    k: number;
+    sensitive: string | null;
+  } | null;
 }
 
 export interface RuleResult {

@@ -164,3 +164,17 @@ describe('html', () => {
     expect(html).not.toMatch(/<script/i);
   });
 });
+
+describe('privacy', () => {
+  it('--quasi-identifiers reports k-anonymity outside the overall score', () => {
+    const base = JSON.parse(runDq(['audit', 'fixtures/penguins.csv', '--format', 'json']).stdout);
+    const r = runDq(['audit', 'fixtures/penguins.csv', '--format', 'json', '--quasi-identifiers', 'Species,Island,Sex', '--k', '5']);
+    expect(r.code).toBe(0);
+    const rep = JSON.parse(r.stdout);
+    expect(validate(rep)).toBe(true);
+    expect(rep.privacy).toMatchObject({ kAnonymity: 1, rowsBelowK: 6, k: 5 });
+    expect(rep.scores.privacy).toBeCloseTo(100 * (1 - 6 / 344), 9);
+    expect(rep.scores.overall).toBe(base.scores.overall);
+    expect(rep.findings.filter((f: { id: string }) => f.id === 'k-anonymity')).toHaveLength(1);
+  });
+});

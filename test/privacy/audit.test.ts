@@ -1,7 +1,6 @@
-/** End to end through the audit engine (the checkers passed as extra checkers, as the registry is wired elsewhere). */
+/** End to end through the audit engine (pii runs by default; privacy is enabled by id). */
 import { describe, expect, it } from 'vitest';
-import pii from '../../src/checks/pii.js';
-import privacy from '../../src/checks/privacy.js';
+import { CHECKERS } from '../../src/checks/registry.js';
 import { buildRequest } from '../../src/cli/audit.js';
 import { audit } from '../../src/engine/audit.js';
 import { renderJson } from '../../src/report/json.js';
@@ -19,7 +18,7 @@ const CSV = [
 describe('pii and privacy through the audit engine', async () => {
   const path = tmpFile('people.csv', CSV + '\n');
   const req = buildRequest([path], { format: 'json' } as never);
-  req.extraCheckers = [pii, privacy];
+  req.checks = [...CHECKERS.filter((c) => c.meta.default).map((c) => c.meta.id), 'privacy'];
   req.options.checks = { ...req.options.checks, privacy: { quasiIdentifiers: ['age', 'zip', 'sex'], k: 2, sensitive: 'diagnosis' } };
   const report = await audit(req);
   // only the pii findings: the profile (top values, min/max) and other checkers' examples show raw values unless --no-examples
