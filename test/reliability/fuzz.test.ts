@@ -42,8 +42,8 @@ function dq(args: string[], stdin: Buffer | null): Promise<Run> {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.stdout!.on('data', (c: Buffer) => out.push(c));
+    child.stderr!.on('data', (c: Buffer) => err.push(c));
     if (stdin && child.stdin) {
       child.stdin.on('error', () => {}); // EPIPE when dq stops reading early
       child.stdin.end(stdin);
