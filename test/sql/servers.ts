@@ -364,7 +364,9 @@ export async function chLoadCsv(ch: ChCluster, db: string, file: string): Promis
   await ch.query(`CREATE TABLE ${q(db)}.dist AS ${q(db)}.local ENGINE = Distributed(two_shards, ${q(db)}, local)`);
   // physical CSV records (quoted newlines are not used by these fixtures)
   for (let s = 0; s < 2; s++) {
-    const part = rest.filter((_, i) => i % 2 === s);
+    // every field quoted: ClickHouse trims spaces around unquoted CSV fields; empty cells load as NULL-free ''
+    const quote = (l: string) => parseCsvHeader(l).map((f) => `"${f.replace(/"/g, '""')}"`).join(',');
+    const part = rest.filter((_, i) => i % 2 === s).map(quote);
     if (part.length) await ch.query(`INSERT INTO ${q(db)}.local FORMAT CSVWithNames`, [header, ...part].join('\n') + '\n', ch.http[s]);
   }
 }

@@ -443,6 +443,9 @@ export function clickhouseClient(p: ChParams): SqlClient {
     const params = new URLSearchParams();
     params.set('database', p.database);
     if (p.timeoutMs > 0) params.set('max_execution_time', String(Math.max(1, Math.ceil(p.timeoutMs / 1000))));
+    params.set('max_query_size', '16777216');
+    params.set('max_ast_elements', '10000000');
+    params.set('max_expanded_ast_elements', '10000000');
     params.set('readonly', '1');
     const headers: Record<string, string> = { 'Content-Type': 'text/plain; charset=utf-8', 'X-ClickHouse-User': p.user };
     if (p.password !== null) headers['X-ClickHouse-Key'] = p.password;

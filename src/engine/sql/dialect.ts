@@ -169,7 +169,9 @@ export const clickhouse: Dialect = {
   agg(fn, x, cond) {
     const name = { count: 'count', sum: 'sum', min: 'min', max: 'max', avg: 'avg', stddev: 'stddevSampStable', countDistinct: 'uniqExact' }[fn];
     if (fn === 'count' && x === '*') return cond ? `countIf(${cond})` : 'count()';
-    return cond ? `${name}If(${x}, ${cond})` : `${name}(${x})`;
+    const a = cond ? `${name}If(${x}, ${cond})` : `${name}(${x})`;
+    // over Nullable arguments an aggregate of no rows is NULL: counts are 0
+    return fn === 'count' || fn === 'countDistinct' ? `ifNull(${a}, 0)` : a;
   },
   orderStats: (x, cond, ranks, n) => `quantilesExactIf(${ranks.map((k) => String((k + 0.5) / n)).join(', ')})(${x}, ${cond})`,
   lower: (x) => `lowerUTF8(${x})`,
