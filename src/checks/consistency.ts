@@ -51,6 +51,7 @@ import {
   type Finding,
 } from '../core/types.js';
 import { parseOptionsFrom, viewColumn } from '../schema/values.js';
+import { flat } from '../stats/strings.js';
 
 export const MAX_DISTINCT = 10_000;
 export const MAX_KEYS = 2_000;
@@ -263,8 +264,16 @@ export function isMojibake(s: string): boolean {
   return RE_MOJIBAKE.test(s);
 }
 
+/** The characters of the regular expression class \\s (and so of String#trim). */
+function isJsSpace(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return (
+    c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+  );
+}
+
 function facetsOf(text: string, kind: number): Facets {
-  const ws = (/^\s/.test(text) ? 1 : 0) | (/\s$/.test(text) ? 2 : 0);
+  const ws = (isJsSpace(text.charCodeAt(0)) ? 1 : 0) | (isJsSpace(text.charCodeAt(text.length - 1)) ? 2 : 0);
   const t = ws ? text.trim() : text;
   let bv = '';
   let ns = '';
@@ -305,7 +314,7 @@ function addKey(col: ColState, key: string, count: number, examples: Example[]):
     if (f.ws || f.enc & 3) col.overflowBad += count;
     return;
   }
-  col.keys.set(key, { count, examples: examples.slice() });
+  col.keys.set(key, { count, examples: mergeExamples([], examples) });
 }
 
 function addValue(col: ColState, v: string, count: number, row: number | null, line: number | null): void {
@@ -329,17 +338,80 @@ function addValue(col: ColState, v: string, count: number, row: number | null, l
     col.capped = 'too-many-distinct';
     return;
   }
-  col.values.set(v, { count, row, line });
+  col.values.set(flat(v), { count, row, line });
 }
 
-/** Per-batch cache of what a (kind, text) pair means for this checker, so repeated values cost one lookup. */
+/**
+ * Per-batch cache of what a (kind, text) pair means for this checker, so repeated values cost one lookup:
+ * the facet key, and the column's KeyStat and ValStat for it once known (entries are never removed
+ * during an update, so the references stay valid for the batch).
+ */
 interface Facet {
   key: string;
   ws: number;
   enc: number;
+  stat: KeyStat | null;
+  val: ValStat | null;
+}
+
+interface ShapeFacet extends Facet {
+  /** A text of this shape. */
+  sample: string;
+}
+
+/**
+ * The facets of a text depend only on its shape (each digit alike, every other character as is), except for
+ * one-character texts (1/0 booleans) and slash dates (03/04 vs 13/04): those return undefined (use the text cache).
+ * Texts longer than 40 characters skip the cache (their facets are cheap and they rarely share a shape).
+ */
+function shapeFacet(cache: Map<number, ShapeFacet>, t: string, kind: number): Facet | undefined {
+  const n = t.length;
+  if (n > 40) {
+    const facets = facetsOf(t, kind);
+    return { key: facetKey(facets), ws: facets.ws, enc: facets.enc, stat: null, val: null };
+  }
+  let h = n;
+  for (let j = 0; j < n; j++) {
+    let c = t.charCodeAt(j);
+    if (c >= 48 && c <= 57) c = 48;
+    else if (c === 47 && (kind === Kind.DATE || kind === Kind.DATETIME)) return undefined;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  const hit = cache.get(h);
+  if (hit !== undefined) {
+    const sample = hit.sample;
+    if (sample.length === n) {
+      let same = true;
+      for (let j = 0; j < n; j++) {
+        const a = sample.charCodeAt(j);
+        const b = t.charCodeAt(j);
+        if (a !== b && !(a >= 48 && a <= 57 && b >= 48 && b <= 57)) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return hit;
+    }
+    return undefined; // a collision: the text cache decides
+  }
+  const facets = facetsOf(t, kind);
+  const f: ShapeFacet = { key: facetKey(facets), ws: facets.ws, enc: facets.enc, stat: null, val: null, sample: t };
+  if (cache.size < 4096) cache.set(h, f);
+  return f;
+}
+
+/** Facet keys of cells without a boolean/number/date/shape facet, built once per (ws, kind, enc). */
+const PLAIN_KEYS: string[] = [];
+function facetKey(f: Facets): string {
+  if (f.bv === '' && f.ns === '' && f.ds === '' && f.ss === '') {
+    const slot = (f.ws * 8 + f.kind) * 8 + f.enc;
+    return (PLAIN_KEYS[slot] ??= keyOf(f));
+  }
+  return keyOf(f);
 }
 
 function update(state: ConsistencyState, batch: BatchView): void {
+  const lines = batch.lines;
   for (let c = 0; c < batch.columns.length; c++) {
     const name = batch.columns[c]!;
     const view = batch.views[c];
@@ -350,21 +422,30 @@ function update(state: ConsistencyState, batch: BatchView): void {
       state.cols.set(name, col);
     }
     const caches: (Map<string, Facet> | undefined)[] = [];
-    const lines = batch.lines;
+    const shapes: (Map<number, ShapeFacet> | undefined)[] = [];
     const kinds = col.kinds;
+    const vkind = view.kind;
+    const vtext = view.text;
     for (let i = 0; i < batch.length; i++) {
-      const kind = view.kind[i]!;
+      const kind = vkind[i]!;
       if (kind === Kind.MISSING) continue;
-      const text = view.text[i];
+      const text = vtext[i];
       if (text === null || text === undefined) continue;
       col.n++;
       kinds[kind]!++;
-      const cache = (caches[kind] ??= new Map());
-      let f = cache.get(text);
+      let f: Facet | undefined;
+      if (col.values === null && text.length >= 2) {
+        // distinct values no longer matter: cells of the same shape (digits alike) share their facets
+        f = shapeFacet((shapes[kind] ??= new Map()), text, kind);
+      }
       if (f === undefined) {
-        const facets = facetsOf(text, kind);
-        f = { key: keyOf(facets), ws: facets.ws, enc: facets.enc };
-        if (cache.size < 4096) cache.set(text, f);
+        const cache = (caches[kind] ??= new Map());
+        f = cache.get(text);
+        if (f === undefined) {
+          const facets = facetsOf(text, kind);
+          f = { key: facetKey(facets), ws: facets.ws, enc: facets.enc, stat: null, val: null };
+          if (cache.size < 4096) cache.set(text, f);
+        }
       }
       if (f.ws) {
         col.ws++;
@@ -377,13 +458,26 @@ function update(state: ConsistencyState, batch: BatchView): void {
         if (f.enc & 4) col.accented++;
       }
       const row = batch.firstRow + i;
-      const k = col.keys.get(f.key);
-      if (k) {
+      const k = f.stat ?? (f.stat = col.keys.get(f.key) ?? null);
+      if (k !== null) {
         k.count++;
         // rows only grow within a batch: an example is needed only while the list is short
         if (k.examples.length < 5) addExample(k.examples, { row, line: lines ? lines[i]! : null, value: text });
       } else addKey(col, f.key, 1, [{ row, line: lines ? lines[i]! : null, value: text }]);
-      if (col.values) addValue(col, text, 1, row, lines ? lines[i]! : null);
+      const values = col.values;
+      if (values !== null) {
+        const vs = f.val;
+        if (vs !== null) {
+          vs.count++;
+          if (vs.row === null || row < vs.row) {
+            vs.row = row;
+            vs.line = lines ? lines[i]! : null;
+          }
+        } else {
+          addValue(col, text, 1, row, lines ? lines[i]! : null);
+          if (col.values !== null) f.val = col.values.get(text) ?? null;
+        }
+      }
     }
   }
 }

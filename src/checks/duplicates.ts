@@ -128,6 +128,7 @@ function cellHash(view: BatchView['views'][number], i: number, fold: boolean): U
 }
 
 const rowH = new Uint32Array(2);
+const nearH = new Uint32Array(2);
 
 function rowHash(b: BatchView, cols: number[], i: number, fold: boolean, seed: number): Uint32Array {
   rowHashInit(seed, rowH);
@@ -136,6 +137,57 @@ function rowHash(b: BatchView, cols: number[], i: number, fold: boolean, seed: n
     combine(rowH, h[0]!, h[1]!);
   }
   return rowH;
+}
+
+/** Whether folding (trim, collapse inner whitespace, lower-case) can change a text: NEEDS_FOLD without a regular expression. */
+function needsFold(t: string): boolean {
+  const n = t.length;
+  if (n === 0) return false;
+  let prevSpace = false;
+  for (let j = 0; j < n; j++) {
+    const c = t.charCodeAt(j);
+    if (c >= 128) return true; // non-ASCII (also every non-ASCII space)
+    if (c >= 65 && c <= 90) return true;
+    const sp = c === 32 || (c >= 9 && c <= 13);
+    if (sp) {
+      if (c !== 32 && c !== 11 && c !== 12) return true; // \t \n \r
+      if (prevSpace || j === 0 || j === n - 1) return true;
+    }
+    prevSpace = sp;
+  }
+  return false;
+}
+
+/**
+ * The exact row hash (into rowH) and the near-duplicate row hash (into nearH) in one pass over the cells.
+ * The near hash folds text cells that need it and is otherwise the same combination, with the same seed: it
+ * equals the exact hash whenever no cell of the row needs folding (the two hashes live in separate sets).
+ */
+function rowHashes(b: BatchView, nc: number, i: number): void {
+  rowHashInit(0, rowH);
+  let diverged = false;
+  const views = b.views;
+  for (let c = 0; c < nc; c++) {
+    const view = views[c]!;
+    const h = cellHash(view, i, false);
+    const h0 = h[0]!;
+    const h1 = h[1]!;
+    if (view.kind[i] === Kind.TEXT && needsFold(view.text[i]!)) {
+      if (!diverged) {
+        // the near hash so far equals the exact hash before this cell
+        nearH[0] = rowH[0]!;
+        nearH[1] = rowH[1]!;
+        diverged = true;
+      }
+      const fh = hashString(view.text[i]!.trim().replace(/\s+/g, ' ').toLowerCase());
+      combine(nearH, fh[0]!, fh[1]!);
+    } else if (diverged) combine(nearH, h0, h1);
+    combine(rowH, h0, h1);
+  }
+  if (!diverged) {
+    nearH[0] = rowH[0]!;
+    nearH[1] = rowH[1]!;
+  }
 }
 
 export default defineChecker<State>({
@@ -156,7 +208,7 @@ export default defineChecker<State>({
     keyExamples: [],
   }),
   update(s, b) {
-    const all = b.columns.map((_, c) => c);
+    const nc = b.columns.length;
     let keyCols: number[] | null = null;
     if (s.key) {
       keyCols = s.key.map((k) => b.columns.indexOf(k));
@@ -165,13 +217,13 @@ export default defineChecker<State>({
     for (let i = 0; i < b.length; i++) {
       const row = b.firstRow + i;
       const line = b.lines ? b.lines[i]! : null;
-      const h = rowHash(b, all, i, false, 0);
+      rowHashes(b, nc, i);
+      const h = rowH;
       const first = rmPut(s.exact, h[0]!, h[1]!, row);
       if (first !== 0) {
         if (s.exactExamples.length < 5) addExample(s.exactExamples, { row, line, value: keyText(h) });
       }
-      const nh = rowHash(b, all, i, true, 1);
-      const isNew = hs64Add(s.near, nh[0]!, nh[1]!);
+      const isNew = hs64Add(s.near, nearH[0]!, nearH[1]!);
       if (!isNew && first === 0 && s.nearExamples.length < 5) addExample(s.nearExamples, { row, line, value: null });
       if (keyCols && s.keyMap) {
         const kh = rowHash(b, keyCols, i, false, 2);

@@ -19,6 +19,7 @@ import {
   type Example,
 } from '../core/types.js';
 import { hashFloat64, hashString } from '../stats/hash.js';
+import { flat } from '../stats/strings.js';
 import { momAddArray, momMerge, momNew, std as momStd, type Moments } from '../stats/moments.js';
 import { dcAdd, dcCount, dcMerge, dcNew, type DistinctState } from '../stats/distinct.js';
 import { tkAdd, tkApproximate, tkMerge, tkNew, tkTop, type TopKState } from '../stats/topk.js';
@@ -147,6 +148,15 @@ function isDigitCode(s: string): boolean {
   return true;
 }
 
+/** Whether an integer cell's text is already the canonical key String(v) (no spaces, no '+', not '-0'). */
+function canonicalInt(t: string): boolean {
+  const c = t.charCodeAt(0);
+  const last = t.charCodeAt(t.length - 1);
+  if (last < 48 || last > 57) return false;
+  if (c >= 48 && c <= 57) return true;
+  return c === 45 && t !== '-0';
+}
+
 export function updateColumn(st: ColumnState, b: BatchView, c: number, budget: number): void {
   const view = b.views[c]!;
   const n = b.length;
@@ -161,7 +171,9 @@ export function updateColumn(st: ColumnState, b: BatchView, c: number, budget: n
   const dist = st.distinct;
   const top = st.top;
   const hashes = (view.hash = new Uint32Array(2 * n));
-  const sampleTop = tkApproximate(top);
+  let sampleTop = tkApproximate(top);
+  let tMin = st.tMin;
+  let tMax = st.tMax;
   for (let i = 0; i < n; i++) {
     const k = kind[i]!;
     kinds[k]!++;
@@ -174,7 +186,9 @@ export function updateColumn(st: ColumnState, b: BatchView, c: number, budget: n
     const t = text[i]!;
     if (ex[k]!.length < 5) addExample(ex[k]!, { row: first + i, line: lines ? lines[i]! : null, value: t });
     let h: Uint32Array;
-    let key: string;
+    // past 10,000 distinct values top counts are already a Misra-Gries estimate: feed it every 8th row (weight 8)
+    const wantKey = !sampleTop || (first + i) % TOP_SAMPLE === 0;
+    let key: string | null = null;
     if (k === Kind.INT || k === Kind.FLOAT) {
       const v = num[i]!;
       numOnly[i] = v;
@@ -184,7 +198,7 @@ export function updateColumn(st: ColumnState, b: BatchView, c: number, budget: n
         key = t;
       } else {
         h = hashFloat64(v);
-        key = k === Kind.INT ? String(v) : t === String(v) ? t : String(v);
+        if (wantKey) key = k === Kind.INT ? (canonicalInt(t) ? t : String(v)) : t === String(v) ? t : String(v);
       }
     } else {
       numOnly[i] = NaN;
@@ -207,22 +221,29 @@ export function updateColumn(st: ColumnState, b: BatchView, c: number, budget: n
           const bAlt = alt ? alt[i]! : NaN;
           const bv = bAlt === bAlt ? bAlt : a;
           if (bAlt === bAlt) st.ambiguousDates++;
-          if (a < st.dMinA) (st.dMinA = a), (st.dMinTextA = t);
-          if (a > st.dMaxA) (st.dMaxA = a), (st.dMaxTextA = t);
-          if (bv < st.dMinB) (st.dMinB = bv), (st.dMinTextB = t);
-          if (bv > st.dMaxB) (st.dMaxB = bv), (st.dMaxTextB = t);
+          if (a < st.dMinA) (st.dMinA = a), (st.dMinTextA = flat(t));
+          if (a > st.dMaxA) (st.dMaxA = a), (st.dMaxTextA = flat(t));
+          if (bv < st.dMinB) (st.dMinB = bv), (st.dMinTextB = flat(t));
+          if (bv > st.dMaxB) (st.dMaxB = bv), (st.dMaxTextB = flat(t));
         }
       }
     }
-    hashes[2 * i] = h[0]!;
-    hashes[2 * i + 1] = h[1]!;
-    dcAdd(dist, h[0]!, h[1]!);
-    // past 10,000 distinct values top counts are already a Misra-Gries estimate: feed it every 8th row (weight 8)
-    if (!sampleTop) tkAdd(top, key);
-    else if ((first + i) % TOP_SAMPLE === 0) tkAdd(top, key, TOP_SAMPLE);
-    if (st.tMin === null || t < st.tMin) st.tMin = t;
-    if (st.tMax === null || t > st.tMax) st.tMax = t;
+    const h0 = h[0]!;
+    const h1 = h[1]!;
+    hashes[2 * i] = h0;
+    hashes[2 * i + 1] = h1;
+    dcAdd(dist, h0, h1);
+    if (wantKey) {
+      if (!sampleTop) {
+        tkAdd(top, key!);
+        sampleTop = tkApproximate(top);
+      } else tkAdd(top, key!, TOP_SAMPLE);
+    }
+    if (tMin === null || t < tMin) tMin = flat(t);
+    if (tMax === null || t > tMax) tMax = flat(t);
   }
+  st.tMin = tMin;
+  st.tMax = tMax;
   st.dayEv += view.dayFirstEvidence;
   st.monthEv += view.monthFirstEvidence;
   if (anyNum) momAddArray(st.moments, numOnly, null, 0, n);

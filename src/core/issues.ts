@@ -1,4 +1,5 @@
 import type { Dimension, Example, Finding, Severity } from './types.js';
+import { flat } from '../stats/strings.js';
 
 export const MAX_EXAMPLES = 5;
 
@@ -11,6 +12,8 @@ export function addExample(list: Example[], ex: Example, max = MAX_EXAMPLES): vo
   }
   let i = list.length;
   while (i > 0 && ex.row !== null && list[i - 1]!.row !== null && list[i - 1]!.row! > ex.row) i--;
+  // examples live until the report: their text must not pin the reader's chunk strings
+  if (typeof ex.value === 'string' && ex.value.length >= 13) ex.value = flat(ex.value);
   list.splice(i, 0, ex);
 }
 

@@ -355,6 +355,32 @@ export function isMissingText(s: string, na: Set<string>): boolean {
   return na.has(s) || isBlank(s);
 }
 
+/** Lengths and first characters of the NA tokens, so most cells skip the Set lookup (cached per Set). */
+interface NaQuick {
+  maxLen: number;
+  /** first[c & 127] = 1 when some token starts with a character whose code is c (mod 128); tokens starting beyond ASCII mark every slot. */
+  first: Uint8Array;
+  /** Set size when computed (a Set mutated later is re-read). */
+  size: number;
+}
+const naQuickCache = new WeakMap<Set<string>, NaQuick>();
+function naQuick(na: Set<string>): NaQuick {
+  let q = naQuickCache.get(na);
+  if (q && q.size === na.size) return q;
+  let maxLen = 0;
+  const first = new Uint8Array(128);
+  for (const t of na) {
+    if (t.length > maxLen) maxLen = t.length;
+    if (t.length === 0) continue;
+    const c = t.charCodeAt(0);
+    if (c < 128) first[c] = 1;
+    else first.fill(1);
+  }
+  q = { maxLen, first, size: na.size };
+  naQuickCache.set(na, q);
+  return q;
+}
+
 /** Build the parsed view of one column of a batch. */
 export function viewColumn(cells: Cell[], length: number, opts: ParseOptions): ColumnView {
   const kind = new Uint8Array(length);
@@ -365,6 +391,9 @@ export function viewColumn(cells: Cell[], length: number, opts: ParseOptions): C
   let monthEv = 0;
   const na = opts.naValues;
   const dc = opts.decimalComma;
+  const naq = naQuick(na);
+  const naMax = naq.maxLen;
+  const naFirst = naq.first;
   for (let i = 0; i < length; i++) {
     const v = cells[i];
     if (v === null || v === undefined) {
@@ -374,14 +403,17 @@ export function viewColumn(cells: Cell[], length: number, opts: ParseOptions): C
       continue;
     }
     if (typeof v === 'string') {
-      if (v.length === 0 || na.has(v) || (isWs(v.charCodeAt(0)) && isBlank(v))) {
+      const len = v.length;
+      const c0 = len === 0 ? 0 : v.charCodeAt(0);
+      // the Set lookup hashes the string: only for lengths and first characters some NA token has
+      if (len === 0 || (len <= naMax && naFirst[c0 & 127] === 1 && na.has(v)) || (isWs(c0) && isBlank(v))) {
         kind[i] = Kind.MISSING;
         num[i] = NaN;
         text[i] = null;
         continue;
       }
       text[i] = v;
-      const c = v.charCodeAt(0);
+      const c = c0;
       // numbers start with a digit, sign, dot, space or i/I (inf)
       if ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46 || c === 32 || c === 105 || c === 73) {
         if (parseNumber(v, dc)) {

@@ -5,3 +5,4 @@ export * from './moments.js';
 export * from './quantiles.js';
 export * from './distinct.js';
 export * from './topk.js';
+export * from './strings.js';

@@ -21,6 +21,7 @@
  */
 
 import { sortFloat64 } from './quantiles.js';
+import { flat } from './strings.js';
 
 export interface TopKState {
   /** Most entries held. */
@@ -65,7 +66,7 @@ export function tkAdd(s: TopKState, value: string, count = 1): void {
     m.set(value, c + count);
     return;
   }
-  m.set(value, count);
+  m.set(flat(value), count); // a new key lives on: it must not pin the reader's chunk string
   if (m.size > s.cap) reduce(s);
 }
 

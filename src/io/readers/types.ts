@@ -22,7 +22,7 @@ export const DEFAULT_READER_OPTIONS: ReaderOptions = {
   delimiter: null,
   header: true,
   encoding: null,
-  batchSize: 16384,
+  batchSize: 4096,
   maxFieldBytes: 64 * 1024 * 1024,
   maxColumns: 100_000,
 };
