@@ -3,8 +3,9 @@
  * section of dq.yml (`cleanOptionsFromConfig`). Every bad value is a UsageError (exit 2).
  */
 import { UsageError } from '../errors.js';
+import type { MaskSpec } from '../privacy/mask.js';
 
-export const STEP_ORDER = ['standardize', 'dedupe', 'outliers', 'impute', 'smooth', 'normalize'] as const;
+export const STEP_ORDER = ['standardize', 'dedupe', 'outliers', 'impute', 'smooth', 'normalize', 'anonymize', 'mask'] as const;
 export type StepName = (typeof STEP_ORDER)[number];
 
 export type DedupeMode = 'exact' | 'key' | 'near';
@@ -40,6 +41,10 @@ export interface CleanOptions {
   range: [number, number];
   smooth: Record<string, SmoothSpec>;
   orderBy: string | null;
+  /** --mask COL:METHOD */
+  mask: MaskSpec[];
+  /** --k-anonymity K with --quasi-identifiers */
+  kAnonymity: { k: number; quasiIdentifiers: string[] } | null;
 }
 
 export function defaultCleanOptions(): CleanOptions {
@@ -57,6 +62,8 @@ export function defaultCleanOptions(): CleanOptions {
     range: [0, 1],
     smooth: {},
     orderBy: null,
+    mask: [],
+    kAnonymity: null,
   };
 }
 

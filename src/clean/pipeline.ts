@@ -26,6 +26,7 @@ import { STEP_ORDER, type CleanOptions, type StepName } from './options.js';
 import { outliersStep } from './outliers.js';
 import { makeParams, paramsToJson, type CleanParams } from './params.js';
 import { smoothStep } from './smooth.js';
+import { anonymizeStep, maskStep, protectedColumns } from './privacy.js';
 import { standardizeStep } from './standardize.js';
 import type { Applier, FitContext, Fitter, StepDef } from './step.js';
 import { Sink, Work } from './work.js';
@@ -37,6 +38,8 @@ export const STEPS: Record<StepName, StepDef<any, any>> = {
   impute: imputeStep,
   smooth: smoothStep,
   normalize: normalizeStep,
+  anonymize: anonymizeStep,
+  mask: maskStep,
 };
 
 export interface CleanRequest {
@@ -182,12 +185,12 @@ export async function runPipeline(req: CleanRequest): Promise<CleanSummary> {
       const r = await fitPass(req, st, k, prep);
       st.prepared[step.name] = r.value;
       fitRows = r.rows;
-      passes.push(`prepare ${step.name}: find last occurrences${through(st.steps, k)}`);
+      passes.push(`prepare ${step.name}${step.name === 'dedupe' ? ': find last occurrences' : ': collect quasi-identifiers'}${through(st.steps, k)}`);
     }
   }
 
   const group = req.dryRun || !req.output ? null : new OutputGroup();
-  const sink = new Sink(!req.dryRun && req.logPath !== null);
+  const sink = new Sink(!req.dryRun && req.logPath !== null, protectedColumns(req.params ? req.params.options : options));
   let rowsIn = 0;
   let rowsOut = 0;
   try {

@@ -17,6 +17,8 @@ export interface FitContext {
   types: Record<string, ColumnType>;
   /** Bytes per column for exact quantiles (median, robust, fences, percentiles) before a sketch is used. */
   exactBudgetBytes: number;
+  /** Key for --mask COL:hash (from DQ_MASK_KEY or --mask-key-file; never saved). */
+  maskKey?: Buffer | null;
 }
 
 export interface Fitter<P = unknown> {

@@ -128,7 +128,8 @@ export class Sink {
   private lines: string[] = [];
   private buffered = 0;
 
-  constructor(readonly logging: boolean) {}
+  /** `protect`: masked or anonymized columns, whose values before the final mask never reach the log. */
+  constructor(readonly logging: boolean, private readonly protect: Set<string> = new Set()) {}
 
   private of(step: StepName): StepCounts {
     let c = this.counts.get(step);
@@ -144,7 +145,10 @@ export class Sink {
     c.changed++;
     c.columns.set(column, (c.columns.get(column) ?? 0) + 1);
     if (this.logging) {
-      const line = `{"row":${row},"column":${JSON.stringify(column)},"old":${jsonCell(old)},"new":${jsonCell(nw)},"step":"${step}"}\n`;
+      const hide = this.protect.has(column);
+      const o = hide ? '"***"' : jsonCell(old);
+      const n = hide && step !== 'mask' && step !== 'anonymize' ? '"***"' : jsonCell(nw);
+      const line = `{"row":${row},"column":${JSON.stringify(column)},"old":${o},"new":${n},"step":"${step}"}\n`;
       this.lines.push(line);
       this.buffered += line.length;
     }

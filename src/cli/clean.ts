@@ -4,6 +4,7 @@
  * an action calling `runClean(files, flags)`; a `clean:` section of dq.yml is turned into options with
  * `cleanOptionsFromConfig` and passed as `base` (flags win over the config).
  */
+import { parseMasks } from '../clean/privacy.js';
 import { promises as fsp } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
@@ -40,6 +41,10 @@ export interface CleanFlags extends CommonFlags {
   limits?: string;
   outlierColumns?: string;
   impute?: string[];
+  mask?: string[];
+  maskKeyFile?: string;
+  kAnonymity?: string;
+  quasiIdentifiers?: string;
   normalize?: string[];
   range?: string;
   smooth?: string[];
@@ -69,6 +74,10 @@ export function addCleanFlags(cmd: Command): Command {
     .addOption(new Option('--outliers <mode>', 'treat outliers: clip (Tukey fences), winsorize (--limits), null (set missing), drop (the row)').choices(['clip', 'winsorize', 'null', 'drop']))
     .option('--limits <lo,hi>', 'percentiles for --outliers winsorize (default 0.01,0.99)')
     .option('--outlier-columns <cols>', 'columns for --outliers (default: every numeric column)')
+    .option('--mask <COL:METHOD>', 'mask personal data: hash (HMAC-SHA-256, key from DQ_MASK_KEY or --mask-key-file), redact, partial (last 4 kept), generalise[:WIDTH|month|year|postcode]; repeatable', collect)
+    .option('--mask-key-file <file>', 'file holding the key for --mask COL:hash (or set DQ_MASK_KEY)')
+    .option('--k-anonymity <k>', 'generalise the --quasi-identifiers with Mondrian until every class has at least k rows (suppressed rows are dropped and logged)')
+    .option('--quasi-identifiers <cols>', 'with --k-anonymity: the columns that together may identify a person')
     .option('--impute <spec>', 'fill missing values: STRATEGY for every incomplete column, or COL=STRATEGY; mean, median, mode, constant:VALUE; repeatable', collect)
     .option('--normalize <spec>', 'scale numeric columns: METHOD for all, or COL=METHOD; zscore, minmax, robust; repeatable', collect)
     .option('--range <a,b>', 'target range of --normalize minmax (default 0,1)')
@@ -96,7 +105,7 @@ export function addCleanFlags(cmd: Command): Command {
     .option('--max-columns <n>', 'reject inputs with more columns (default 100000)');
 }
 
-const TREATMENT_FLAGS: (keyof CleanFlags)[] = ['standardize', 'mapping', 'dedupe', 'keep', 'key', 'outliers', 'limits', 'outlierColumns', 'impute', 'normalize', 'range', 'smooth', 'orderBy'];
+const TREATMENT_FLAGS: (keyof CleanFlags)[] = ['standardize', 'mapping', 'dedupe', 'keep', 'key', 'outliers', 'limits', 'outlierColumns', 'impute', 'normalize', 'range', 'smooth', 'orderBy', 'mask', 'kAnonymity', 'quasiIdentifiers'];
 
 /** Clean options from flags over `base` (the dq.yml `clean:` section, already validated). */
 export function cleanOptionsFromFlags(flags: CleanFlags, base: CleanOptions = defaultCleanOptions()): CleanOptions {
@@ -113,6 +122,14 @@ export function cleanOptionsFromFlags(flags: CleanFlags, base: CleanOptions = de
   if (flags.range !== undefined) o.range = parsePair('--range', flags.range, false);
   if (flags.smooth?.length) o.smooth = parseSmoothSpecs(flags.smooth);
   if (flags.orderBy !== undefined) o.orderBy = flags.orderBy;
+  if (flags.mask?.length) o.mask = parseMasks(flags.mask);
+  if (flags.kAnonymity !== undefined || flags.quasiIdentifiers !== undefined) {
+    const k = Number(flags.kAnonymity);
+    const qi = list(flags.quasiIdentifiers);
+    if (!Number.isInteger(k) || k < 2) throw new UsageError('--k-anonymity expects an integer k >= 2');
+    if (!qi?.length) throw new UsageError('--k-anonymity needs --quasi-identifiers COLS');
+    o.kAnonymity = { k, quasiIdentifiers: qi };
+  }
   if (flags.limits !== undefined && o.outliers !== 'winsorize') throw new UsageError('--limits is only used with --outliers winsorize');
   if (flags.range !== undefined && o.normalize.all !== 'minmax' && !Object.values(o.normalize.columns).includes('minmax')) {
     throw new UsageError('--range is only used with --normalize minmax');
@@ -223,6 +240,7 @@ export async function cleanWithSummary(
         numericThreshold: audit.numericThreshold,
         types: audit.types,
         exactBudgetBytes: budgetMb * 1024 * 1024,
+        maskKey: await maskKey(flags),
       },
       options,
       params: applyParams,
@@ -236,4 +254,21 @@ export async function cleanWithSummary(
   } finally {
     if (spooled) await fsp.rm(dirname(spooled), { recursive: true, force: true }).catch(() => {});
   }
+}
+
+/** The key for --mask COL:hash: a file (--mask-key-file) or DQ_MASK_KEY; never a command-line value. */
+async function maskKey(flags: CleanFlags): Promise<Buffer | null> {
+  if (flags.maskKeyFile) {
+    try {
+      const k = (await fsp.readFile(flags.maskKeyFile)).subarray(0);
+      const trimmed = Buffer.from(k.toString('utf8').replace(/\r?\n$/, ''), 'utf8');
+      if (trimmed.length === 0) throw new UsageError(`--mask-key-file ${flags.maskKeyFile}: the file is empty`);
+      return trimmed;
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+      throw new UsageError(`--mask-key-file ${flags.maskKeyFile}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    }
+  }
+  const env = process.env.DQ_MASK_KEY;
+  return env ? Buffer.from(env, 'utf8') : null;
 }

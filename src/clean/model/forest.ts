@@ -40,6 +40,9 @@ export function growTree(X: BinnedFeatures, y: Float64Array, rows: Int32Array, p
   const { features, minNode, classes: K } = params;
   const mtry = Math.max(1, Math.min(params.mtry, features.length));
   const idx = Int32Array.from(rows);
+  // Responses carried alongside idx (sequential access in the histogram loops).
+  const ys = new Float64Array(idx.length);
+  for (let r = 0; r < idx.length; r++) ys[r] = y[idx[r]!]!;
   const cap = 2 * idx.length + 1;
   const feat = new Int32Array(cap).fill(-1);
   const split = new Int32Array(cap);
@@ -76,14 +79,14 @@ export function growTree(X: BinnedFeatures, y: Float64Array, rows: Int32Array, p
     let pure = true;
     if (K > 0) {
       tot.fill(0);
-      for (let r = start; r < end; r++) tot[y[idx[r]!]!]!++;
+      for (let r = start; r < end; r++) tot[ys[r]!]!++;
       let best = 0;
       for (let k = 1; k < K; k++) if (tot[k]! > tot[best]!) best = k;
       value[node] = best;
       pure = tot[best] === m;
     } else {
-      const y0 = y[idx[start]!]!;
-      for (let r = start; r < end; r++) { const v = y[idx[r]!]!; s += v; if (v !== y0) pure = false; }
+      const y0 = ys[start]!;
+      for (let r = start; r < end; r++) { const v = ys[r]!; s += v; if (v !== y0) pure = false; }
       value[node] = s / m;
     }
     if (m <= minNode || pure) continue;
@@ -104,9 +107,9 @@ export function growTree(X: BinnedFeatures, y: Float64Array, rows: Int32Array, p
       // Histogram over the bins present in the node only (cnt/sum/ccnt are all-zero between uses).
       let nz = 0;
       if (K === 0) {
-        for (let r = start; r < end; r++) { const i = idx[r]!; const b = bins[i]!; if (cnt[b] === 0) order[nz++] = b; cnt[b]++; sum[b] += y[i]!; }
+        for (let r = start; r < end; r++) { const b = bins[idx[r]!]!; if (cnt[b] === 0) order[nz++] = b; cnt[b]++; sum[b] += ys[r]!; }
       } else {
-        for (let r = start; r < end; r++) { const i = idx[r]!; const b = bins[i]!; if (cnt[b] === 0) order[nz++] = b; cnt[b]++; ccnt[b * K + y[i]!]!++; }
+        for (let r = start; r < end; r++) { const b = bins[idx[r]!]!; if (cnt[b] === 0) order[nz++] = b; cnt[b]++; ccnt[b * K + ys[r]!]!++; }
       }
       if (nz < 2) { resetBins(nz); continue; }
       if (!isCat) {
@@ -161,7 +164,7 @@ export function growTree(X: BinnedFeatures, y: Float64Array, rows: Int32Array, p
       const b = bins[idx[i]!]!;
       const l = isCat ? goesLeft[b] === 1 : b <= bestSplit;
       if (l) i++;
-      else { const t = idx[i]!; idx[i] = idx[j]!; idx[j] = t; j--; }
+      else { const t = idx[i]!; idx[i] = idx[j]!; idx[j] = t; const u = ys[i]!; ys[i] = ys[j]!; ys[j] = u; j--; }
     }
     if (i === start || i === end) continue;
     feat[node] = bestF;
