@@ -141,7 +141,7 @@ describe('knnImpute: sklearn KNNImputer semantics', () => {
           for (let j = 0; j < rows[0]!.length; j++) col(res, j).forEach((v, i) => expect(Math.abs(v - naive[i]![j]!)).toBeLessThan(1e-9));
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 

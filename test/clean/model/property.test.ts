@@ -50,12 +50,12 @@ describe('no method changes an observed value; every missing cell is filled', ()
   it('knn', () => {
     fc.assert(fc.property(datasets, fc.integer({ min: 1, max: 6 }), fc.boolean(), (input, k, d) => {
       check(input, knnImputeSync(input, { k, weights: d ? 'distance' : 'uniform' }).columns);
-    }), { numRuns: 60 });
+    }), { numRuns: 40 });
   });
   it('mice (pmm, norm, regression)', () => {
     fc.assert(fc.property(datasets, fc.constantFrom('pmm' as const, 'norm' as const, 'regression' as const), fc.integer(), (input, method, seed) => {
       for (const ds of mice(input, { m: 2, iterations: 2, method, seed }).datasets) check(input, ds);
-    }), { numRuns: 60 });
+    }), { numRuns: 40 });
   });
   it('missForest', () => {
     fc.assert(fc.property(datasets, fc.integer(), (input, seed) => {
