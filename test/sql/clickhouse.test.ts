@@ -12,7 +12,9 @@ describe.skipIf(!available)('clickhouse pushdown (two shards, Distributed table)
   const GEN = generatedCsv(dir);
   const env = { CLICKHOUSE_PASSWORD: 'dq-test-pw' };
   beforeAll(async () => {
-    const c = await startClickHouse();
+    // free ports are picked before the servers bind them: retry on a rare collision
+    let c = await startClickHouse();
+    for (let i = 0; i < 2 && typeof c === 'string' && /Address already in use/.test(c); i++) c = await startClickHouse();
     if (typeof c === 'string') throw new Error(c);
     ch = c;
     await chLoadCsv(ch, 'penguins', PENGUINS);
