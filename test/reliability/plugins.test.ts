@@ -203,8 +203,9 @@ describe('guardChecker: a failing plugin is a failed check, never a crash', () =
     const g = guardChecker(c, { msPerCall: 1000, msTotal: 30 });
     const st = g.init({ options: {} as never });
     for (let i = 0; i < 100; i++) g.update(st, {} as BatchView);
-    expect(calls).toBeGreaterThanOrEqual(6);
-    expect(calls).toBeLessThan(12);
+    // each call takes at least 5 ms, so the 30 ms budget is spent after at most 7 calls (fewer on a busy machine)
+    expect(calls).toBeGreaterThanOrEqual(1);
+    expect(calls).toBeLessThanOrEqual(7);
     const f = g.finalize(st, {} as FinalizeContext).findings[0]!;
     expect(f.id).toBe('check-failed');
     expect(f.message).toMatch(/exceeded its time limit: \d+ ms in total \(limit 30 ms\)/);
