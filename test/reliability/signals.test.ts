@@ -138,8 +138,8 @@ describe.skipIf(!hasClean)('interrupting dq clean', () => {
   // first temporary appears, with --log and --save-params). Fix: `liveTemps.add(path)` before the open (and
   // delete it in the catch). The race is timing-dependent (it leaked in 4 of 8 and 6 of 16 manual tries, but
   // some runs of 10 tries on a busy machine saw no leak), so neither `it` nor `it.fails` would be stable until
-  // the fix: it runs only with DQ_SIGNAL_RACE=1. Once atomic.ts is fixed, drop the skipIf: it must then pass.
-  it.skipIf(!process.env.DQ_SIGNAL_RACE)('a signal the instant the first temporary appears leaves nothing behind (10 tries)', { timeout: 300_000 }, async () => {
+  // (atomic.ts registers a temporary before creating it, so the race is closed)
+  it('a signal the instant the first temporary appears leaves nothing behind (10 tries)', { timeout: 300_000 }, async () => {
     for (let k = 0; k < 10; k++) {
       const sig = k % 2 ? 'SIGTERM' : 'SIGINT';
       const r = await interrupt(sig, 'temp', EXTRA());

@@ -178,11 +178,13 @@ export async function createTempFor(dest: string): Promise<TempFile> {
   if (st?.isDirectory()) throw new UsageError(`cannot write ${dest}: it is a folder; give a file name`);
   for (let attempt = 0; ; attempt++) {
     const path = tempPathFor(abs);
+    // registered before the file exists, so a signal arriving during the open still removes it
+    liveTemps.add(path);
     try {
       const fh = await fsp.open(path, 'wx', 0o666);
-      liveTemps.add(path);
       return new TempFile(abs, path, fh);
     } catch (e) {
+      liveTemps.delete(path);
       if ((e as NodeJS.ErrnoException).code === 'EEXIST' && attempt < 5) continue;
       throw new UsageError(`cannot write ${dest}: ${describe(e)}`);
     }
