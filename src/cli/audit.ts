@@ -33,6 +33,9 @@ export interface AuditFlags extends CommonFlags {
   quasiIdentifiers?: string;
   k?: string;
   sensitive?: string;
+  plugin?: string[];
+  allowPlugins?: boolean;
+  maxMemory?: string;
 }
 
 /** Which flags the user gave (so a config file can fill the others). */
@@ -140,6 +143,16 @@ export async function runAudit(files: string[], flags: AuditFlags, mode: 'audit'
     const { rulesChecker } = await import('../gate/index.js');
     req.extraCheckers.push(rulesChecker);
   }
+  // third-party checkers: from the command line, or from the config only with --allow-plugins
+  if (flags.plugin?.length || loaded?.config.plugins?.length) {
+    const { loadPlugins } = await import('../plugins/load.js');
+    const { checkerIds } = await import('../checks/registry.js');
+    const reservedIds = [...checkerIds(), 'rules'];
+    req.extraCheckers.push(
+      ...(await loadPlugins(flags.plugin ?? [], { fromConfig: false, allow: true, reservedIds })),
+      ...(await loadPlugins(loaded?.config.plugins ?? [], { fromConfig: true, allow: Boolean(flags.allowPlugins), reservedIds })),
+    );
+  }
   // re-identification risk runs when quasi-identifiers are given (it is off by default)
   if (req.options.checks.privacy && !(req.checks ?? []).includes('privacy')) {
     const { CHECKERS } = await import('../checks/registry.js');
@@ -147,11 +160,13 @@ export async function runAudit(files: string[], flags: AuditFlags, mode: 'audit'
   }
   const progress = new Progress(!flags.quiet);
   req.onProgress = (p) => progress.update(p.rows, p.bytes);
+  const stopWatch = await watchMemory(flags.maxMemory);
   let report: Report;
   try {
     report = await audit(req);
   } finally {
     progress.done();
+    stopWatch();
   }
   const pm = report.metrics.privacy as (NonNullable<Report['privacy']> & { score: number | null }) | undefined;
   if (pm && req.options.checks.privacy) {
@@ -252,4 +267,19 @@ export async function runInit(file: string, flags: AuditFlags & { output?: strin
   await writeAtomic(dest, initConfig(report));
   process.stderr.write(`dq: wrote ${dest} (${report.columns.length} columns); commit it and tighten it\n`);
   return EXIT.OK;
+}
+
+/**
+ * --max-memory MB: when resident memory passes the limit, stop with exit 3 and say what to do. Outputs are
+ * written atomically after the audit, so stopping leaves no partial file.
+ */
+async function watchMemory(flag: string | undefined): Promise<() => void> {
+  if (flag === undefined) return () => {};
+  const { parseMegabytes, startMemoryWatch, memoryLimitError } = await import('../engine/limits.js');
+  const mb = parseMegabytes('--max-memory', flag)!;
+  return startMemoryWatch(mb, () => {
+    const e = memoryLimitError(mb, process.memoryUsage().rss / 1024 / 1024);
+    process.stderr.write(`dq: ${e.message}\n`);
+    process.exit(e.exitCode);
+  });
 }
