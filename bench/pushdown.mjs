@@ -2,7 +2,7 @@
 /**
  * Pushdown benchmark: the 1M-row benchmark table audited by each engine vs streaming the same file.
  *
- *   npx tsc -p tsconfig.json --outDir /tmp/dq-dist && DQ_DIST=/tmp/dq-dist node bench/pushdown.mjs [ROWS] [SEED]
+ *   npx tsc -p tsconfig.json --outDir bench/data/dist-pushdown && DQ_DIST=bench/data/dist-pushdown node bench/pushdown.mjs [ROWS] [SEED]
  *
  * Always: streaming `audit()` and `--engine duckdb` on the generated CSV (bench/generate.mjs).
  * PostgreSQL / ClickHouse when given a server already holding the table (every column TEXT / Nullable(String)):

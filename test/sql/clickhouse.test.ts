@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 import { auditTable, parseTableUrl } from '../../src/engine/sql/table.js';
 import { InputError } from '../../src/errors.js';
 import { chLoadCsv, clickhouseBin, compareReports, generatedCsv, options, PENGUINS, PUSHED_CHECKS, RULES, startClickHouse, streaming, tmp, WEATHER, type ChCluster } from './servers.js';

@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 import { auditTable, parseTableUrl } from '../../src/engine/sql/table.js';
 import { InputError } from '../../src/errors.js';
 import { RULES, compareReports, generatedCsv, options, PENGUINS, PUSHED_CHECKS, pgLoadCsv, startPostgres, streaming, tmp, WEATHER, type PgServer } from './servers.js';
