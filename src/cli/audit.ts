@@ -36,6 +36,10 @@ export interface AuditFlags extends CommonFlags {
   plugin?: string[];
   allowPlugins?: boolean;
   maxMemory?: string;
+  engine?: string;
+  table?: string;
+  passwordFile?: string;
+  timeout?: string;
 }
 
 /** Which flags the user gave (so a config file can fill the others). */
@@ -136,7 +140,9 @@ export async function runAudit(files: string[], flags: AuditFlags, mode: 'audit'
   const loaded = flags.config === false ? null : await loadConfig(flags.config ?? null, process.cwd());
   const overrides = loaded ? configToOptions(loaded.config) : null;
   const req = buildRequest(files, flags, overrides, given);
-  req.inputs = await resolveInputs(files);
+  const { isTableUrl } = await import('../engine/sql/table.js');
+  const tableSource = files.length === 1 && (isTableUrl(files[0]!) || flags.engine !== undefined);
+  if (!tableSource) req.inputs = await resolveInputs(files);
   const gateFlags = await gateFlagsFrom(flags);
   req.extraCheckers = [];
   if (overrides?.extraChecks.includes('rules') || loaded) {
@@ -163,7 +169,7 @@ export async function runAudit(files: string[], flags: AuditFlags, mode: 'audit'
   const stopWatch = await watchMemory(flags.maxMemory);
   let report: Report;
   try {
-    report = await audit(req);
+    report = tableSource ? await auditInEngine(files[0]!, flags, req) : await audit(req);
   } finally {
     progress.done();
     stopWatch();
@@ -281,5 +287,22 @@ async function watchMemory(flag: string | undefined): Promise<() => void> {
     const e = memoryLimitError(mb, process.memoryUsage().rss / 1024 / 1024);
     process.stderr.write(`dq: ${e.message}\n`);
     process.exit(e.exitCode);
+  });
+}
+
+/** `dq audit clickhouse://...`, `postgres://... --table T`, `--engine duckdb FILE`: checks pushed down as SQL. */
+async function auditInEngine(arg: string, flags: AuditFlags, req: AuditRequest): Promise<Report> {
+  const { auditTable, parseTableUrl } = await import('../engine/sql/table.js');
+  const source = parseTableUrl(arg, { engine: flags.engine, table: flags.table, passwordFile: flags.passwordFile });
+  const seconds = flags.timeout === undefined ? 300 : Number(flags.timeout);
+  if (!(seconds > 0)) throw new UsageError(`--timeout expects seconds > 0, got '${flags.timeout}'`);
+  const rulesChecker = req.extraCheckers?.find((c) => c.meta.id === 'rules');
+  const rules = rulesChecker ? (req.options.checks.rules as never) : undefined;
+  return auditTable(source, {
+    options: req.options,
+    checks: req.checks,
+    skipChecks: req.skipChecks,
+    ...(rules ? { rules } : {}),
+    timeoutMs: seconds * 1000,
   });
 }
