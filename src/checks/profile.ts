@@ -597,6 +597,15 @@ export function finalizeColumn(st: ColumnState, index: number, rows: number, o: 
     }
     if (st.values) {
       sorted = vsSorted(st.values);
+      // With every value at hand, mean and standard deviation come from the sorted values in one batch
+      // (corrected two-pass): exact to rounding and independent of how rows were split over batches,
+      // threads or files (streamed moments merged in another order may differ in the last digit).
+      if (sorted.length > 0) {
+        const exact = momNew();
+        momAddArray(exact, sorted, null, 0, sorted.length);
+        mean = (exact.sum + exact.sumC) / exact.n;
+        sd = exact.n > 1 ? momStd(exact) : null;
+      }
       p25 = quantileSorted(sorted, 0.25);
       med = medianSorted(sorted);
       p75 = quantileSorted(sorted, 0.75);

@@ -23,7 +23,10 @@ export function mergeExamples(a: Example[], b: Example[], max = MAX_EXAMPLES): E
   return out;
 }
 
-interface Entry {
+/** An IssueLog as plain data. */
+export type IssueLogData = [string, Entry][];
+
+export interface Entry {
   id: string;
   dimension: Dimension | null;
   severity: Severity;
@@ -74,6 +77,28 @@ export class IssueLog {
     if (opts.row !== undefined || opts.line !== undefined) {
       addExample(e.examples, { row: opts.row ?? null, line: opts.line ?? null, value: opts.value ?? null });
     }
+  }
+
+  /** The log as plain data (for worker threads): entries in first-seen order. */
+  toData(): IssueLogData {
+    return [...this.entries.entries()].map(([key, e]) => [key, { ...e, examples: e.examples.slice() }]);
+  }
+
+  /**
+   * Adds another log's entries, as if its problems had been found after this log's (`other` covers later rows):
+   * counts add up, examples keep the lowest rows, message and data stay those of the first occurrence.
+   */
+  merge(other: IssueLog | IssueLogData): this {
+    const data = other instanceof IssueLog ? other.toData() : other;
+    for (const [key, e] of data) {
+      const cur = this.entries.get(key);
+      if (!cur) this.entries.set(key, { ...e, examples: e.examples.slice() });
+      else {
+        cur.count += e.count;
+        cur.examples = mergeExamples(cur.examples, e.examples);
+      }
+    }
+    return this;
   }
 
   /** Total count for an id (all columns). */

@@ -20,12 +20,14 @@ import type {
   Report,
 } from '../core/types.js';
 import { CHECKERS } from '../checks/registry.js';
-import { finalizeProfile, initProfile, mergeProfile, updateProfile, type ProfileState } from '../checks/profile.js';
-import { parseOptionsFrom, viewBatch } from '../schema/values.js';
+import { finalizeProfile, mergeProfile } from '../checks/profile.js';
+import { parseOptionsFrom } from '../schema/values.js';
 import { openInput, type Format, type Input } from '../io/source.js';
 import type { ReaderOptions } from '../io/readers/types.js';
 import { loadReader } from './read.js';
-import { liAdd, liLineOf, liNew, type LineIndex } from './line-index.js';
+import { liLineOf } from './line-index.js';
+import { align, feeder, mergeColumns, newScan, scanInput, type ScanState } from './scan.js';
+import { parallelScan, threadCount } from './parallel.js';
 import { combineTallies, scoresFrom, FORMULAS, SCORING_VERSION, WEIGHTS } from '../score/score.js';
 import { REPORT_VERSION, TOOL_VERSION } from '../version.js';
 
@@ -43,6 +45,11 @@ export interface AuditRequest {
   excludeColumns: string[];
   strict: boolean;
   sample: { size: number; seed: number } | null;
+  /**
+   * Threads for one large file (default: DQ_THREADS, else min(2, cores)); 1 = one thread.
+   * See src/engine/parallel.ts for what runs in parallel and the fallbacks.
+   */
+  threads?: number;
   onProgress?: (p: { rows: number; bytes: number; totalBytes: number | null }) => void;
 }
 
@@ -68,29 +75,6 @@ export function selectCheckers(req: Pick<AuditRequest, 'checks' | 'skipChecks' |
     ? all.filter((c) => req.checks!.includes(c.meta.id))
     : all.filter((c) => c.meta.default || (req.extraCheckers ?? []).includes(c));
   return chosen.filter((c) => !req.skipChecks.includes(c.meta.id));
-}
-
-/** Keep only selected columns (and add partition columns). Returns the same batch when nothing changes. */
-function project(b: Batch, req: AuditRequest, partitions: Record<string, string> | undefined): Batch {
-  let out = b;
-  if (req.columns || req.excludeColumns.length) {
-    const keep: number[] = [];
-    b.columns.forEach((name, i) => {
-      if (req.columns && !req.columns.includes(name)) return;
-      if (req.excludeColumns.includes(name)) return;
-      keep.push(i);
-    });
-    if (keep.length !== b.columns.length) out = { ...b, columns: keep.map((i) => b.columns[i]!), data: keep.map((i) => b.data[i]!) };
-  }
-  if (partitions && Object.keys(partitions).length) {
-    const names = Object.keys(partitions).filter((k) => !out.columns.includes(k));
-    out = {
-      ...out,
-      columns: [...out.columns, ...names],
-      data: [...out.data, ...names.map((k) => new Array<Cell>(out.length).fill(partitions[k]!))],
-    };
-  }
-  return out;
 }
 
 /** A seeded PRNG (mulberry32). */
@@ -136,40 +120,18 @@ class Reservoir {
   }
 }
 
-interface ScanState {
-  profile: ProfileState;
-  states: unknown[];
-  lineIndex: LineIndex;
-  rows: number;
-  columns: string[];
-}
-
 export async function audit(req: AuditRequest): Promise<Report> {
   if (req.inputs.length === 0) throw new UsageError('no input given');
   const checkers = selectCheckers(req);
-  const ctx = { options: req.options };
   const parse = parseOptionsFrom(req.options);
-  const scan: ScanState = {
-    profile: initProfile(req.options),
-    states: checkers.map((c) => c.init(ctx)),
-    lineIndex: liNew(),
-    rows: 0,
-    columns: [],
-  };
-  const issues = new IssueLog();
+  let scan: ScanState = newScan(checkers, req.options);
+  let issues = new IssueLog();
   const parts: { path: string; format: Format; firstRow: number; rows: number; bytes: number | null; sha256: string | null; columns: string[] }[] = [];
   const details: Record<string, unknown> = {};
   const reservoir = req.sample ? new Reservoir(req.sample.size, req.sample.seed) : null;
   const totalBytes = null;
   let bytesDone = 0;
-
-  const feed = (b: Batch) => {
-    if (b.length === 0) return;
-    const view = viewBatch(b, parse);
-    updateProfile(scan.profile, view);
-    for (let i = 0; i < checkers.length; i++) checkers[i]!.update(scan.states[i], view);
-    liAdd(scan.lineIndex, b.firstRow, b.lines, b.length);
-  };
+  const threads = threadCount(req.threads);
 
   let firstFormat: Format | null = null;
   for (const spec of req.inputs) {
@@ -177,30 +139,42 @@ export async function audit(req: AuditRequest): Promise<Report> {
     firstFormat ??= input.format;
     try {
       const reader = await loadReader(input.format);
-      const meta: Record<string, unknown> = {};
+      let meta: Record<string, unknown> = {};
       const offset = scan.rows;
-      let partColumns: string[] = [];
-      let partRows = 0;
-      for await (const raw of reader(input, req.reader, issues, meta)) {
-        let b = project(raw, req, spec.partitions);
-        if (offset) b = { ...b, firstRow: b.firstRow + offset };
-        partColumns = b.columns;
-        mergeColumns(scan.columns, b.columns);
-        // keep every batch's columns in the global order so checkers see stable indices
-        b = align(b, scan.columns);
-        partRows += b.length;
-        scan.rows += b.length;
-        if (reservoir) reservoir.add(b);
-        else feed(b);
-        req.onProgress?.({ rows: scan.rows, bytes: bytesDone, totalBytes });
+      const onBatch = () => req.onProgress?.({ rows: scan.rows, bytes: bytesDone, totalBytes });
+      let part: { rows: number; columns: string[] } | null = null;
+      let sha256: string | null = null;
+      if (req.inputs.length === 1 && !reservoir && threads > 1) {
+        const par = await parallelScan({
+          input,
+          reader,
+          readerOpts: req.reader,
+          options: req.options,
+          checkers,
+          choice: req,
+          partitions: spec.partitions,
+          threads,
+          onBatch,
+        });
+        if (par) {
+          scan = par.scan;
+          issues = par.issues;
+          meta = par.meta;
+          part = { rows: par.rows, columns: par.columns };
+          sha256 = par.sha256;
+        }
       }
-      if (partRows === 0 && Array.isArray(meta.columns)) {
-        const cols = project({ columns: meta.columns as string[], data: (meta.columns as string[]).map(() => []), length: 0, firstRow: 1, lines: null }, req, spec.partitions).columns;
-        partColumns = cols;
-        mergeColumns(scan.columns, cols);
+      if (!part) {
+        const feed = feeder(scan, checkers, parse);
+        const sink = reservoir ? (b: Batch) => reservoir.add(b) : feed;
+        part = await scanInput(input, reader, req.reader, req, spec.partitions, scan, issues, meta, offset, sink, onBatch);
+        sha256 = input.sha256();
       }
+      // bookkeeping of the CSV reader for parallel reads, not report details
+      delete meta.endLine;
+      delete meta.lineCounts;
       bytesDone += input.bytes ?? 0;
-      parts.push({ path: spec.path, format: input.format, firstRow: offset + 1, rows: partRows, bytes: input.bytes, sha256: input.sha256(), columns: partColumns });
+      parts.push({ path: spec.path, format: input.format, firstRow: offset + 1, rows: part.rows, bytes: input.bytes, sha256, columns: part.columns });
       if (req.inputs.length === 1) Object.assign(details, meta);
       else details[spec.path] = meta;
     } finally {
@@ -225,7 +199,7 @@ export async function audit(req: AuditRequest): Promise<Report> {
   if (reservoir) {
     const b = align(reservoir.batch(), scan.columns);
     rows = b.length;
-    feed(b);
+    feeder(scan, checkers, parse)(b);
   }
 
   // finalize: profile first, then every checker with the final schema
@@ -378,21 +352,6 @@ export function sortFindings(f: Finding[]): Finding[] {
       (a.column ?? '').localeCompare(b.column ?? '') ||
       a.id.localeCompare(b.id),
   );
-}
-
-function mergeColumns(global: string[], cols: string[]): void {
-  for (const c of cols) if (!global.includes(c)) global.push(c);
-}
-
-/** Re-order a batch's columns to the global order (adding all-null columns it lacks). */
-function align(b: Batch, global: string[]): Batch {
-  if (b.columns.length === global.length && b.columns.every((c, i) => c === global[i])) return b;
-  const idx = new Map(b.columns.map((c, i) => [c, i]));
-  const data = global.map((c) => {
-    const i = idx.get(c);
-    return i === undefined ? new Array<Cell>(b.length).fill(null) : b.data[i]!;
-  });
-  return { ...b, columns: global.slice(), data };
 }
 
 export { mergeProfile };

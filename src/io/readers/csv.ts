@@ -238,7 +238,7 @@ async function readHead(it: AsyncIterator<Buffer>): Promise<{ head: Buffer; done
 }
 
 async function openDecoded(input: Input, opts: ReaderOptions): Promise<Decoded> {
-  const it = input.stream()[Symbol.asyncIterator]();
+  const it = input.stream(opts.range ?? undefined)[Symbol.asyncIterator]();
   let ok = false;
   try {
     const d = await decodeStart(input, opts, it);
@@ -977,6 +977,16 @@ class CsvParser {
     }
   }
 
+  /** A part after the first (parallel reads): the header is known, rows and lines continue the earlier parts. */
+  presetHeader(header: string[], rowsBefore: number, line: number): void {
+    this.header = header.slice();
+    this.H = header.length;
+    this.rowsDone = rowsBefore;
+    this.line = line;
+    this.initIntern();
+    this.newBatch();
+  }
+
   private setHeader(fields: string[], recLine: number): void {
     if (fields.length > this.opts.maxColumns) this.tooManyColumns(recLine, fields.length);
     if (!this.opts.header) {
@@ -1057,19 +1067,36 @@ async function* readDelimited(
 ): AsyncGenerator<Batch, void, undefined> {
   const batchSize = Math.max(1, Math.floor(opts.batchSize) || 1);
   const o: ReaderOptions = { ...opts, batchSize };
-  const dec = await openDecoded(input, o);
-  meta.encoding = dec.encoding;
-  meta.bom = dec.bom;
+  const range = o.range ?? null;
+  const later = range !== null && range.header !== null;
+  let chunks: AsyncIterable<Buffer>;
+  let mode: Mode;
+  let delimiter: string;
+  if (later) {
+    // a later part of a file split for parallel reading: no BOM, no sniffing, the header is known
+    const enc = range.encoding ?? 'utf-8';
+    mode = enc === 'latin1' ? 'latin1' : enc === 'windows-1252' ? 'windows-1252' : 'utf-8';
+    chunks = input.stream(range);
+    delimiter = range.delimiter ?? defaultDelimiter;
+    meta.encoding = enc;
+  } else {
+    const dec = await openDecoded(input, o);
+    meta.encoding = dec.encoding;
+    meta.bom = dec.bom;
+    mode = dec.mode;
+    chunks = dec.chunks;
+    delimiter =
+      o.delimiter !== null && o.delimiter !== undefined && o.delimiter !== ''
+        ? normaliseDelimiter(input.path, o.delimiter)
+        : sniffDelimiter(dec.head, dec.headIsAll, defaultDelimiter);
+  }
   meta.header = o.header;
   meta.quote = '"';
-  const delimiter =
-    o.delimiter !== null && o.delimiter !== undefined && o.delimiter !== ''
-      ? normaliseDelimiter(input.path, o.delimiter)
-      : sniffDelimiter(dec.head, dec.headIsAll, defaultDelimiter);
   meta.delimiter = delimiter;
   meta.delimiterSniffed = !(o.delimiter !== null && o.delimiter !== undefined && o.delimiter !== '');
 
-  const parser = new CsvParser(input.path, delimiter, dec.mode, o, issues);
+  const parser = new CsvParser(input.path, delimiter, mode, o, issues);
+  if (later) parser.presetHeader(range.header!, range.rowsBefore, range.linesBefore + 1);
   const setTerminator = (): void => {
     const kinds = (parser.lf > 0 ? 1 : 0) + (parser.crlf > 0 ? 1 : 0) + (parser.cr > 0 ? 1 : 0);
     meta.lineTerminator = kinds > 1 ? 'mixed' : parser.crlf > 0 ? 'CRLF' : parser.cr > 0 ? 'CR' : 'LF';
@@ -1082,7 +1109,7 @@ async function* readDelimited(
     }
   };
 
-  for await (const chunk of dec.chunks) {
+  for await (const chunk of chunks) {
     if (!parser.push(chunk)) continue;
     while (parser.parse() === FULL) {
       announce();
@@ -1111,6 +1138,9 @@ async function* readDelimited(
   }
   if (parser.rowsInBatch > 0) yield parser.takeBatch();
   meta.rows = parser.rowsDone;
+  meta.lineCounts = { lf: parser.lf, crlf: parser.crlf, cr: parser.cr };
+  /** The line the next record would start on (parallel reads check it against the plan). */
+  meta.endLine = parser.line;
 }
 
 function wrap(input: Input, e: unknown): Error {
@@ -1139,3 +1169,157 @@ export const readCsv: Reader = (input, opts, issues, meta) =>
 
 /** TSV reader: like readCsv with TAB as the default delimiter. */
 export const readTsv: Reader = (input, opts, issues, meta) => guarded(input, opts, issues, meta, '\t');
+
+// ---------------------------------------------------------------------------------------------
+// Splitting a file for parallel reading
+
+/** Where to split a CSV file into two parts read in parallel, with what the second part must know. */
+export interface CsvSplit {
+  /** File byte offset of the first record of the second part (a record boundary). */
+  offset: number;
+  /** Data rows before it. */
+  rowsBefore: number;
+  /** Physical lines before it. */
+  linesBefore: number;
+  header: string[];
+  delimiter: string;
+  encoding: Encoding;
+}
+
+/**
+ * Finds the first record boundary at or after byte `target` with a quote-aware state machine identical to
+ * the parser's (a quote opens only at the start of a field; "" inside quotes is a quote; text after a closing
+ * quote runs to the next delimiter; CRLF, LF and CR end lines; blank lines are not records), counting records
+ * and lines before it. Returns null when the file cannot be split (UTF-16, no boundary, tiny header-only input).
+ */
+export async function planCsvSplit(input: Input, opts: ReaderOptions, target: number, defaultDelimiter = input.format === 'tsv' ? '\t' : ','): Promise<CsvSplit | null> {
+  const o: ReaderOptions = { ...opts, range: null };
+  const dec = await openDecoded(input, o);
+  try {
+    if (dec.encoding !== 'utf-8' && dec.encoding !== 'latin1' && dec.encoding !== 'windows-1252') return null;
+    const delimiter =
+      o.delimiter !== null && o.delimiter !== undefined && o.delimiter !== ''
+        ? normaliseDelimiter(input.path, o.delimiter)
+        : sniffDelimiter(dec.head, dec.headIsAll, defaultDelimiter);
+    // the header as the reader names it (parsed by the reader itself from the first bytes)
+    const scratch = new (await import('../../core/issues.js')).IssueLog();
+    const hp = new CsvParser(input.path, delimiter, dec.mode, { ...o, batchSize: 1 }, scratch);
+    hp.push(dec.head);
+    if (dec.headIsAll) hp.finish();
+    hp.parse();
+    if (hp.header === null) return null;
+    const header = hp.header.slice();
+
+    const d = delimiter.charCodeAt(0);
+    let offset = dec.bom ? 3 : 0; // file offset of the next byte
+    let st = 0; // 0 record start, 1 field start, 2 unquoted, 3 quoted, 4 quote seen inside quotes
+    let skipLF = false;
+    let records = 0;
+    let lines = 0;
+    for await (const chunk of dec.chunks) {
+      const n = chunk.length;
+      let i = 0;
+      while (i < n) {
+        const c = chunk[i]!;
+        if (skipLF) {
+          skipLF = false;
+          if (c === LF) {
+            i++;
+            continue;
+          }
+        }
+        if (st === 0) {
+          if (offset + i >= target && records >= 1) {
+            const rowsBefore = o.header ? records - 1 : records;
+            if (rowsBefore < 1) return null;
+            return { offset: offset + i, rowsBefore, linesBefore: lines, header, delimiter, encoding: dec.encoding as Encoding };
+          }
+          i++;
+          if (c === LF) lines++;
+          else if (c === CR) {
+            lines++;
+            skipLF = true;
+          } else {
+            i--;
+            st = 1; // the first byte of a record starts a field
+          }
+          continue;
+        }
+        switch (st) {
+          case 1:
+            if (c === QUOTE) st = 3;
+            else if (c === d) st = 1;
+            else if (c === LF) {
+              records++;
+              lines++;
+              st = 0;
+            } else if (c === CR) {
+              records++;
+              lines++;
+              skipLF = true;
+              st = 0;
+            } else st = 2;
+            break;
+          case 2: {
+            // unquoted: jump to the next delimiter or line end
+            let j = i;
+            while (j < n) {
+              const b = chunk[j]!;
+              if (b === d || b === LF || b === CR) break;
+              j++;
+            }
+            i = j;
+            if (j >= n) continue;
+            if (chunk[j] === d) st = 1;
+            else {
+              records++;
+              lines++;
+              if (chunk[j] === CR) skipLF = true;
+              st = 0;
+            }
+            break;
+          }
+          case 3: {
+            // quoted: jump to the next quote, counting line breaks on the way
+            let j = i;
+            while (j < n) {
+              const b = chunk[j]!;
+              if (b === QUOTE) break;
+              if (b === LF) lines++;
+              else if (b === CR) {
+                lines++;
+                if (j + 1 < n) {
+                  if (chunk[j + 1] === LF) j++;
+                } else skipLF = true; // CRLF split across chunks
+              }
+              j++;
+            }
+            i = j;
+            if (j >= n) continue;
+            st = 4;
+            break;
+          }
+          case 4:
+            if (c === QUOTE) st = 3;
+            else if (c === d) st = 1;
+            else if (c === LF) {
+              records++;
+              lines++;
+              st = 0;
+            } else if (c === CR) {
+              records++;
+              lines++;
+              skipLF = true;
+              st = 0;
+            } else st = 2; // text after a closing quote: literal up to the next delimiter
+            break;
+        }
+        i++;
+      }
+      offset += n;
+    }
+    return null; // no boundary after the target: the file ends first
+  } finally {
+    await dec.chunks.return(undefined);
+  }
+}

@@ -16,6 +16,30 @@ export interface ReaderOptions {
   maxFieldBytes: number;
   /** Most columns before the input is rejected (exit 3). */
   maxColumns: number;
+  /** Read only a part of the input (parallel audits); absent: the whole input. */
+  range?: ReadRange | null;
+}
+
+/**
+ * A part of an uncompressed file split at a record (CSV, JSON Lines) or row-group (Parquet) boundary.
+ * Rows and lines of the part are numbered as in a whole-file read: `rowsBefore` data rows and
+ * `linesBefore` physical lines come before `start`.
+ */
+export interface ReadRange {
+  /** Byte offsets [start, end) for text formats; ignored by Parquet. */
+  start: number;
+  end: number;
+  rowsBefore: number;
+  linesBefore: number;
+  /** Column names (after de-duplication) when the part starts after the header; null for the first part. */
+  header: string[] | null;
+  /** The delimiter found for the whole file (CSV parts after the first). */
+  delimiter: string | null;
+  /** The byte mode of the whole file (CSV parts after the first). */
+  encoding: Encoding | null;
+  /** Parquet: row groups [firstGroup, endGroup). */
+  firstGroup?: number;
+  endGroup?: number;
 }
 
 export const DEFAULT_READER_OPTIONS: ReaderOptions = {

@@ -1,0 +1,258 @@
+/**
+ * Parallel audits of one large file on worker threads, with exact row and line numbers.
+ *
+ * CSV/TSV: a pre-pass (`planCsvSplit`, the parser's quote-aware state machine without building fields) finds
+ * the first record boundary at or after the middle of the file and counts the data rows and physical lines
+ * before it. The main thread reads bytes [0, split) into its own states while one worker reads [split, end)
+ * with the header, the delimiter, the encoding and the row/line offsets given, so every row and line number
+ * it reports is the one a single pass would report. The worker runs the profile and every checker on its rows
+ * and posts its states (plain data; typed arrays are transferred, not copied); the main thread merges them
+ * (`merge` is associative: the merge law) and finalizes as usual.
+ *
+ * Verification, correctness first: the main thread's reader must end exactly at the split with the predicted
+ * row count and line. If it does not (a disagreement between the pre-pass and the parser), everything is
+ * discarded and the file is read again on one thread; if the worker fails (or a state cannot be cloned), its
+ * part is read again on the main thread from the verified boundary.
+ *
+ * One thread is used for: stdin, gzip, UTF-16 (transcoded), files under 8 MB (DQ_PARALLEL_MIN_BYTES), samples,
+ * several inputs, JSON Lines and Parquet (not split yet), plugin checkers (only built-in checkers and the rules
+ * checker can be loaded in a worker), under vitest (TypeScript sources: workers need the built dist/), and
+ * when DQ_THREADS=1 or threads: 1 is asked for.
+ */
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { IssueLog, type IssueLogData } from '../core/issues.js';
+import type { AuditOptions, Checker } from '../core/types.js';
+import { CHECKERS } from '../checks/registry.js';
+import { mergeProfile } from '../checks/profile.js';
+import { parseOptionsFrom } from '../schema/values.js';
+import { sha256File, type Format, type Input } from '../io/source.js';
+import type { Reader, ReaderOptions } from '../io/readers/types.js';
+import { liMerge } from './line-index.js';
+import { feeder, mergeColumns, newScan, scanInput, type ColumnChoice, type ScanState } from './scan.js';
+
+/** Files smaller than this are audited on one thread (a worker costs about 50 ms to start). */
+export const PARALLEL_MIN_BYTES = 8 * 1024 * 1024;
+
+/** Threads to use: `threads` (--threads), else DQ_THREADS, else min(2, cores); 1 under vitest (sources are .ts). */
+export function threadCount(threads?: number): number {
+  if (import.meta.url.endsWith('.ts')) return 1;
+  const env = process.env.DQ_THREADS;
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  const n = threads ?? (env !== undefined && env !== '' ? Number(env) : Math.min(2, cores));
+  return Number.isFinite(n) && n >= 2 ? Math.floor(n) : 1;
+}
+
+function minBytes(): number {
+  const env = process.env.DQ_PARALLEL_MIN_BYTES;
+  const n = env !== undefined && env !== '' ? Number(env) : NaN;
+  return Number.isFinite(n) && n >= 0 ? n : PARALLEL_MIN_BYTES;
+}
+
+/** What a worker needs: all plain data. */
+export interface WorkerJob {
+  path: string;
+  format: Format;
+  reader: ReaderOptions;
+  options: AuditOptions;
+  checkerIds: string[];
+  columns: string[] | null;
+  excludeColumns: string[];
+  partitions: Record<string, string> | undefined;
+}
+
+export interface WorkerResult {
+  scan: ScanState;
+  issues: IssueLogData;
+  meta: Record<string, unknown>;
+  rows: number;
+  columns: string[];
+}
+
+/** Checkers a worker can load by id: the built-in ones and the rules checker. */
+export function workerLoadable(checkers: Checker<any>[]): boolean {
+  return checkers.every((c) => CHECKERS.includes(c) || c.meta.id === 'rules');
+}
+
+/** The ArrayBuffers of typed arrays in a state (each owned whole by one view), to transfer instead of copying. */
+export function transferables(root: unknown): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  const seen = new Set<object>();
+  const stack: unknown[] = [root];
+  while (stack.length) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object' || seen.has(v)) continue;
+    seen.add(v);
+    if (ArrayBuffer.isView(v)) {
+      const buf = v.buffer;
+      if (buf instanceof ArrayBuffer && v.byteOffset === 0 && v.byteLength === buf.byteLength && !Buffer.isBuffer(v)) out.add(buf);
+      continue;
+    }
+    if (v instanceof Map) {
+      for (const [k, x] of v) {
+        stack.push(k);
+        stack.push(x);
+      }
+    } else if (v instanceof Set) for (const x of v) stack.push(x);
+    else if (Array.isArray(v)) for (const x of v) stack.push(x);
+    else for (const k of Object.keys(v)) stack.push((v as Record<string, unknown>)[k]);
+  }
+  return [...out];
+}
+
+/** Start a worker on a job; `result` rejects if it fails. */
+export function startWorker(job: WorkerJob): { result: Promise<WorkerResult>; stop: () => Promise<void> } {
+  const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: job });
+  const result = new Promise<WorkerResult>((resolve, reject) => {
+    let settled = false;
+    w.once('message', (m: { ok: true; result: WorkerResult } | { ok: false; error: string }) => {
+      settled = true;
+      if (m.ok) resolve(m.result);
+      else reject(new Error(m.error));
+    });
+    w.once('error', (e) => {
+      settled = true;
+      reject(e);
+    });
+    w.once('exit', (code) => {
+      if (!settled) reject(new Error(`worker exited with code ${code}`));
+    });
+  });
+  result.catch(() => undefined);
+  return { result, stop: async () => void (await w.terminate()) };
+}
+
+/** Merge the state of a later part (b) into a (a covers the earlier rows). */
+export function mergeScan(checkers: Checker<any>[], a: ScanState, b: ScanState): ScanState {
+  a.profile = mergeProfile(a.profile, b.profile);
+  a.states = a.states.map((s, i) => checkers[i]!.merge(s, b.states[i]));
+  a.lineIndex = liMerge(a.lineIndex, b.lineIndex);
+  a.rows += b.rows;
+  mergeColumns(a.columns, b.columns);
+  return a;
+}
+
+/** Reader details of two consecutive parts of one CSV file, as one read would report them. */
+function mergeCsvMeta(a: Record<string, unknown>, b: Record<string, unknown>): void {
+  a.rows = b.rows; // the later part counts on from the earlier one
+  a.blankLines = ((a.blankLines as number) ?? 0) + ((b.blankLines as number) ?? 0);
+  const ca = (a.lineCounts ?? { lf: 0, crlf: 0, cr: 0 }) as { lf: number; crlf: number; cr: number };
+  const cb = (b.lineCounts ?? { lf: 0, crlf: 0, cr: 0 }) as { lf: number; crlf: number; cr: number };
+  const lf = ca.lf + cb.lf;
+  const crlf = ca.crlf + cb.crlf;
+  const cr = ca.cr + cb.cr;
+  const kinds = (lf > 0 ? 1 : 0) + (crlf > 0 ? 1 : 0) + (cr > 0 ? 1 : 0);
+  a.lineTerminator = kinds > 1 ? 'mixed' : crlf > 0 ? 'CRLF' : cr > 0 ? 'CR' : 'LF';
+  a.lineCounts = { lf, crlf, cr };
+  a.endLine = b.endLine;
+}
+
+export interface ParallelArgs {
+  input: Input;
+  reader: Reader;
+  readerOpts: ReaderOptions;
+  options: AuditOptions;
+  checkers: Checker<any>[];
+  choice: ColumnChoice;
+  partitions: Record<string, string> | undefined;
+  threads: number;
+  onBatch?: () => void;
+}
+
+export interface ParallelOutcome {
+  scan: ScanState;
+  issues: IssueLog;
+  meta: Record<string, unknown>;
+  rows: number;
+  columns: string[];
+  sha256: string | null;
+  /** How the work was done, for diagnostics (DQ_DEBUG_PARALLEL). */
+  mode: 'parallel' | 'worker-failed' | 'restarted';
+}
+
+/** Audit one input on two threads when it qualifies; null when it does not (the caller reads it on one thread). */
+export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | null> {
+  const { input, checkers } = a;
+  if (a.threads < 2 || input.path === '-' || input.gzip || !input.file || input.bytes === null) return null;
+  if (input.format !== 'csv' && input.format !== 'tsv') return null;
+  if (input.bytes < Math.max(minBytes(), 1) || !workerLoadable(checkers)) return null;
+  const { planCsvSplit } = await import('../io/readers/csv.js');
+  const plan = await planCsvSplit(input, a.readerOpts, Math.floor(input.bytes / 2));
+  if (!plan || plan.offset >= input.bytes) return null;
+
+  const t0 = performance.now();
+  const debug = process.env.DQ_DEBUG_PARALLEL
+    ? (s: string) => process.stderr.write(`dq parallel: ${(performance.now() - t0).toFixed(0)} ms: ${s}\n`)
+    : null;
+  debug?.(`split at byte ${plan.offset} of ${input.bytes}, after ${plan.rowsBefore} rows and ${plan.linesBefore} lines`);
+  const part2Range = {
+    start: plan.offset,
+    end: input.bytes,
+    rowsBefore: plan.rowsBefore,
+    linesBefore: plan.linesBefore,
+    header: plan.header,
+    delimiter: plan.delimiter,
+    encoding: plan.encoding,
+  };
+  const job: WorkerJob = {
+    path: input.file,
+    format: input.format,
+    reader: { ...a.readerOpts, range: part2Range },
+    options: a.options,
+    checkerIds: checkers.map((c) => c.meta.id),
+    columns: a.choice.columns,
+    excludeColumns: a.choice.excludeColumns,
+    partitions: a.partitions,
+  };
+  const worker = startWorker(job);
+  const parse = parseOptionsFrom(a.options);
+  let scan = newScan(checkers, a.options);
+  let issues = new IssueLog();
+  let meta: Record<string, unknown> = {};
+  try {
+    const part1Range = { start: 0, end: plan.offset, rowsBefore: 0, linesBefore: 0, header: null, delimiter: null, encoding: null };
+    const p1 = await scanInput(input, a.reader, { ...a.readerOpts, range: part1Range }, a.choice, a.partitions, scan, issues, meta, 0, feeder(scan, checkers, parse), a.onBatch);
+    debug?.('part 1 read');
+    const sha = sha256File(input.file);
+    sha.catch(() => undefined);
+    const verified = meta.rows === plan.rowsBefore && meta.endLine === plan.linesBefore + 1 && p1.rows === plan.rowsBefore;
+    if (!verified) {
+      // the plan disagrees with the parser: discard everything and read the whole file on this thread
+      debug?.(`part 1 ended with ${String(meta.rows)} rows at line ${String(meta.endLine)}, not as planned: one thread`);
+      await worker.stop();
+      scan = newScan(checkers, a.options);
+      issues = new IssueLog();
+      meta = {};
+      const all = await scanInput(input, a.reader, a.readerOpts, a.choice, a.partitions, scan, issues, meta, 0, feeder(scan, checkers, parse), a.onBatch);
+      return { scan, issues, meta, rows: all.rows, columns: all.columns, sha256: input.sha256(), mode: 'restarted' };
+    }
+    let part2: WorkerResult | null = null;
+    try {
+      part2 = await worker.result;
+    } catch (e) {
+      debug?.(`worker failed (${(e as Error).message}): part 2 on this thread`);
+    }
+    let mode: ParallelOutcome['mode'] = 'parallel';
+    let rows = p1.rows;
+    let columns = p1.columns;
+    debug?.('worker result received');
+    if (part2) {
+      mergeScan(checkers, scan, part2.scan);
+      issues.merge(part2.issues);
+      mergeCsvMeta(meta, part2.meta);
+      rows += part2.rows;
+      columns = part2.columns.length ? part2.columns : columns;
+    } else {
+      mode = 'worker-failed';
+      const meta2: Record<string, unknown> = {};
+      const p2 = await scanInput(input, a.reader, job.reader, a.choice, a.partitions, scan, issues, meta2, 0, feeder(scan, checkers, parse), a.onBatch);
+      mergeCsvMeta(meta, meta2);
+      rows += p2.rows;
+      columns = p2.columns.length ? p2.columns : columns;
+    }
+    debug?.(`${mode}: ${rows} rows`);
+    return { scan, issues, meta, rows, columns, sha256: await sha, mode };
+  } finally {
+    await worker.stop();
+  }
+}
