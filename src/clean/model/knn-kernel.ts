@@ -26,6 +26,13 @@ export interface KnnKernelData {
   /** n * T donor flags: 1 when row b may donate to target t (observed and in the donor pool). */
   O: Uint8Array;
   k: number;
+  /** Feature columns in order of decreasing variance (summation order; colOrder[0] = projection). */
+  colOrder: Int32Array;
+  /** Rows with the projection column present, sorted by its value (then row). */
+  sortedRows: Int32Array;
+  sortedVal: Float64Array;
+  /** Rows missing the projection column (ascending). */
+  restRows: Int32Array;
 }
 
 export interface KnnChunk {
@@ -46,6 +53,8 @@ export interface KnnChunkResult {
 /** Receivers processed together against each donor row (cache tiling: the n x p feature matrix is
  * streamed once per block instead of once per receiver). */
 const BLOCK = 48;
+/** Donors scanned between two stop checks of the projection scan. */
+const CHUNK = 64;
 
 export function knnSearchChunk(data: KnnKernelData, chunk: KnnChunk): KnnChunkResult {
   const { n, p, X, M, T, O, k } = data;
@@ -74,7 +83,11 @@ export function knnSearchChunk(data: KnnKernelData, chunk: KnnChunk): KnnChunkRe
   // carries a 1e-12 relative margin so rounding can never prune a donor that would have entered.
   const lim = new Float64Array(BLOCK);
   // Columns are summed in order of decreasing variance (large terms first: earlier pruning).
-  const colOrder = columnsByVariance(X, M, n, p);
+  const { colOrder, sortedRows, sortedVal, restRows } = data;
+  const projCol = p > 0 ? colOrder[0]! : -1;
+  const allRows = new Int32Array(n);
+  for (let i = 0; i < n; i++) allRows[i] = i;
+  const pv = new Float64Array(BLOCK);
 
   for (let s0 = 0; s0 < R; s0 += BLOCK) {
     const bn = Math.min(BLOCK, R - s0);
@@ -94,7 +107,9 @@ export function knnSearchChunk(data: KnnKernelData, chunk: KnnChunk): KnnChunkRe
     const mcAll = cs[bn]!;
     for (let j = 0; j < mcAll; j++) { hSize[j] = 0; tOff[j] = cellTargets[blockC0 - base0 + j]!; }
     if (active === 0) continue;
-    for (let b = 0; b < n; b++) {
+    const scan = (list: Int32Array, from: number, to: number): void => {
+    for (let di = from; di < to; di++) {
+      const b = list[di]!;
       const oOff = b * T;
       const bOff = b * p;
       for (let c = 0; c < p; c++) { rb[c] = X[bOff + c]!; mb[c] = M[bOff + c]!; }
@@ -140,7 +155,7 @@ export function knnSearchChunk(data: KnnKernelData, chunk: KnnChunk): KnnChunkRe
             hIdx[h + i] = b;
             hSize[j] = size + 1;
             changed = true;
-          } else if (key < hKey[h]!) {
+          } else if (key < hKey[h]! || (key === hKey[h] && b < hIdx[h]!)) {
             let i = 0;
             for (;;) {
               const l = 2 * i + 1;
@@ -173,6 +188,51 @@ export function knnSearchChunk(data: KnnKernelData, chunk: KnnChunk): KnnChunkRe
         }
       }
     }
+    };
+    // Projection mode: every receiver of the block has the projection column. Donors missing it
+    // are scanned in full; the others in order of |projection difference| outwards from the block,
+    // in chunks, stopping a side once (diff)^2 > lim[r] for every receiver r (then the donor's key
+    // exceeds every receiver's k-th key, and so does every donor further out on that side).
+    let proj = projCol >= 0;
+    for (let r = 0; r < bn && proj; r++) if (M[receivers[s0 + r]! * p + projCol] !== 1) proj = false;
+    if (!proj) {
+      scan(allRows, 0, n);
+    } else {
+      for (let r = 0; r < bn; r++) pv[r] = X[receivers[s0 + r]! * p + projCol]!;
+      scan(restRows, 0, restRows.length);
+      const S = sortedRows.length;
+      let lo = 0, hi = S;
+      const v0 = pv[0]!;
+      while (lo < hi) { const mid = (lo + hi) >> 1; if (sortedVal[mid]! < v0) lo = mid + 1; else hi = mid; }
+      let right = lo, left = lo; // right scans [right, S), left scans [0, left) downwards
+      let rightDone = right >= S, leftDone = left <= 0;
+      while (!rightDone || !leftDone) {
+        if (!rightDone) {
+          const to = Math.min(S, right + CHUNK);
+          scan(sortedRows, right, to);
+          right = to;
+          if (right >= S) rightDone = true;
+          else {
+            const val = sortedVal[right]!;
+            let stop = true;
+            for (let r = 0; r < bn && stop; r++) { const d = val - pv[r]!; if (!(d > 0 && d * d > lim[r]!)) stop = false; }
+            rightDone = stop;
+          }
+        }
+        if (!leftDone) {
+          const from = Math.max(0, left - CHUNK);
+          scan(sortedRows, from, left);
+          left = from;
+          if (left <= 0) leftDone = true;
+          else {
+            const val = sortedVal[left - 1]!;
+            let stop = true;
+            for (let r = 0; r < bn && stop; r++) { const d = pv[r]! - val; if (!(d > 0 && d * d > lim[r]!)) stop = false; }
+            leftDone = stop;
+          }
+        }
+      }
+    }
     const order: number[] = [];
     for (let j = 0; j < mcAll; j++) {
       const size = hSize[j]!;
@@ -190,7 +250,7 @@ export function knnSearchChunk(data: KnnKernelData, chunk: KnnChunk): KnnChunkRe
   return { idx: outIdx, dist: outDist };
 }
 
-function columnsByVariance(X: Float64Array, M: Float64Array, n: number, p: number): Int32Array {
+export function columnsByVariance(X: Float64Array, M: Float64Array, n: number, p: number): Int32Array {
   const v = new Float64Array(p);
   for (let c = 0; c < p; c++) {
     let k = 0, mean = 0, m2 = 0;

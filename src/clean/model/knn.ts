@@ -33,7 +33,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { knnSearchChunk, type KnnChunk, type KnnChunkResult, type KnnKernelData } from './knn-kernel.js';
+import { columnsByVariance, knnSearchChunk, type KnnChunk, type KnnChunkResult, type KnnKernelData } from './knn-kernel.js';
 import { Rng, resolveSeed } from './random.js';
 import {
   assertObservedUnchanged,
@@ -152,19 +152,31 @@ function prepare(input: ModelInput, opts: KnnOptions, shared: boolean): Prepared
       else if (!pool || pool[i]) O[i * T + t] = 1;
     }
   }
+  // Projection column (largest variance): donors sorted by it; receivers ordered by it too (those
+  // missing it last) so that a block of receivers shares one window of near donors.
+  const colOrder = columnsByVariance(X, M, n, p);
+  const pc = p > 0 ? colOrder[0]! : -1;
+  const withP: number[] = [];
+  const restRows: number[] = [];
+  for (let i = 0; i < n; i++) (pc >= 0 && M[i * p + pc] === 1 ? withP : restRows).push(i);
+  withP.sort((a, b) => X[a * p + pc]! - X[b * p + pc]! || a - b);
+  const sortedRows = new Int32Array(alloc(withP.length * 4), 0, withP.length);
+  const sortedVal = new Float64Array(alloc(withP.length * 8), 0, withP.length);
+  withP.forEach((i, r) => { sortedRows[r] = i; sortedVal[r] = X[i * p + pc]!; });
+  const recvRows: number[] = [];
+  for (const i of withP) if (rowCells[i]) recvRows.push(i);
+  for (const i of restRows) if (rowCells[i]) recvRows.push(i);
   const recv: number[] = [];
   const starts: number[] = [0];
   const cellT: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const cells = rowCells[i];
-    if (!cells) continue;
+  for (const i of recvRows) {
     recv.push(i);
-    for (const t of cells) cellT.push(t);
+    for (const t of rowCells[i]!) cellT.push(t);
     starts.push(cellT.length);
   }
   return {
     n,
-    data: { n, p, X, M, T, O, k },
+    data: { n, p, X, M, T, O, k, colOrder, sortedRows, sortedVal, restRows: Int32Array.from(restRows) },
     chunk: { receivers: Int32Array.from(recv), cellStart: Int32Array.from(starts), cellTargets: Int32Array.from(cellT) },
     targets,
     exact,

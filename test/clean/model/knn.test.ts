@@ -145,6 +145,19 @@ describe('knnImpute: sklearn KNNImputer semantics', () => {
     );
   });
 
+  it('matches the naive reference on larger matrices (projection-window scan, many ties)', () => {
+    let a = 7;
+    const r = (): number => { a = (a * 16807) % 2147483647; return a / 2147483647; };
+    for (const [n, p, spread] of [[300, 3, 6], [260, 4, 40], [200, 2, 3]] as const) {
+      const rows = Array.from({ length: n }, () => Array.from({ length: p }, () => (r() < 0.12 ? NaN : Math.floor(r() * spread) / 2)));
+      for (const k of [1, 3, 5, 40]) for (const weights of ['uniform', 'distance'] as const) {
+        const res = knnImputeSync(numInput(rows), { k, weights });
+        const naive = naiveKnn(rows, k, weights);
+        for (let j = 0; j < p; j++) col(res, j).forEach((v, i) => expect(Math.abs(v - naive[i]![j]!)).toBeLessThan(1e-9));
+      }
+    }
+  });
+
   it('the async API equals the sync one (workers are off under vitest: .ts sources)', async () => {
     expect(knnWorkersAvailable()).toBe(false);
     const rows = Array.from({ length: 40 }, (_, i) => [i % 7, (i * 3) % 5, i % 4 === 0 ? NaN : i / 3]);
