@@ -7,7 +7,7 @@
  *   case-folding text (exact duplicates are not counted again).
  *
  * Memory: a 64-bit hash per distinct row in an open-addressing table with the row's first number
- * (12 bytes a slot, load <= 0.5: 24-48 bytes per distinct row, 32 on average), plus a plain hash set for
+ * (uint32; 12 bytes a slot, load <= 0.5: 24-48 bytes per distinct row, 32 on average), plus a plain hash set for
  * near duplicates (16-32 bytes per distinct row). Hash collisions make two different rows look equal
  * with probability about n^2 / 2^65 (1e-7 for 4M rows): documented as the only inexactness.
  * Examples are the lowest repeat rows; merging states of consecutive row ranges keeps them exact.
@@ -21,13 +21,14 @@ import { MISSING_HI, MISSING_LO } from './profile.js';
 /** Hash table of 64-bit keys with the first row each was seen at. */
 interface RowMap {
   keys: Uint32Array;
-  rows: Float64Array;
+  /** First row of each key (rows are below 2^32). */
+  rows: Uint32Array;
   slots: number;
   used: number;
 }
 
 function rmNew(slots = 1 << 12): RowMap {
-  return { keys: new Uint32Array(slots * 2), rows: new Float64Array(slots), slots, used: 0 };
+  return { keys: new Uint32Array(slots * 2), rows: new Uint32Array(slots), slots, used: 0 };
 }
 
 /** Insert; returns the first row if the key was present (and keeps the lower row), else 0. */
@@ -77,7 +78,7 @@ function rmGrow(m: RowMap): void {
   const old = { ...m };
   m.slots *= 2;
   m.keys = new Uint32Array(m.slots * 2);
-  m.rows = new Float64Array(m.slots);
+  m.rows = new Uint32Array(m.slots);
   m.used = 0;
   for (let i = 0; i < old.slots; i++) {
     const h = old.keys[2 * i]!;

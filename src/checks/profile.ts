@@ -744,13 +744,18 @@ function sketchCdf(sk: KllState, x: number, strict: boolean): number {
   return lo;
 }
 
-export function finalizeProfile(state: ProfileState, rows: number, o: AuditOptions, columns: string[]) {
+/**
+ * Finalize every column. `keepSorted: false` drops each column's sorted values once its statistics are computed
+ * (8 bytes per numeric value, all columns at once otherwise): audits do not read them afterwards.
+ */
+export function finalizeProfile(state: ProfileState, rows: number, o: AuditOptions, columns: string[], opts: { keepSorted?: boolean } = {}) {
   const profiles: ColumnProfile[] = [];
   const details: ColumnDetail[] = [];
   for (let i = 0; i < columns.length; i++) {
     const idx = state.byName.get(columns[i]!);
     const st = idx === undefined ? newColumnState(columns[i]!, 1, 0) : state.cols[idx]!;
     const { profile, detail } = finalizeColumn(st, i, rows, o);
+    if (opts.keepSorted === false) detail.sorted = null;
     profiles.push(profile);
     details.push(detail);
   }

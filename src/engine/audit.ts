@@ -203,7 +203,7 @@ export async function audit(req: AuditRequest): Promise<Report> {
   }
 
   // finalize: profile first, then every checker with the final schema
-  const { profiles, details: colDetails } = finalizeProfile(scan.profile, rows, req.options, scan.columns);
+  const { profiles, details: colDetails } = finalizeProfile(scan.profile, rows, req.options, scan.columns, { keepSorted: false });
   const fctx = {
     options: req.options,
     rows,

@@ -102,7 +102,12 @@ export function transferables(root: unknown): ArrayBuffer[] {
 
 /** Start a worker on a job; `result` rejects if it fails. */
 export function startWorker(job: WorkerJob): { result: Promise<WorkerResult>; stop: () => Promise<void> } {
-  const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: job });
+  // a small heap: the worker's long-lived state is typed arrays (outside the heap) and capped maps, so a tight
+  // old generation only makes V8 collect the garbage of finished batches (chunk strings) sooner
+  const w = new Worker(new URL('./worker.js', import.meta.url), {
+    workerData: job,
+    resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 12 },
+  });
   const result = new Promise<WorkerResult>((resolve, reject) => {
     let settled = false;
     w.once('message', (m: { ok: true; result: WorkerResult } | { ok: false; error: string }) => {
@@ -182,7 +187,7 @@ export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | n
 
   const t0 = performance.now();
   const debug = process.env.DQ_DEBUG_PARALLEL
-    ? (s: string) => process.stderr.write(`dq parallel: ${(performance.now() - t0).toFixed(0)} ms: ${s}\n`)
+    ? (s: string) => process.stderr.write(`dq parallel: ${(performance.now() - t0).toFixed(0)} ms, rss ${(process.memoryUsage.rss() / 1e6).toFixed(0)} MB: ${s}\n`)
     : null;
   debug?.(`split at byte ${plan.offset} of ${input.bytes}, after ${plan.rowsBefore} rows and ${plan.linesBefore} lines`);
   const part2Range = {
