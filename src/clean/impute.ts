@@ -48,7 +48,7 @@ export interface ModelStrategy {
    * Fit on the numeric matrix: `columns[j]` holds column `names[j]` for every row (input order after the
    * earlier steps), NaN where missing. `targets` are the indexes of the columns this strategy imputes.
    */
-  fit(columns: Float64Array[], names: string[], targets: number[], arg: string | null): ModelImputer;
+  fit(columns: Float64Array[], names: string[], targets: number[], arg: string | null, settings?: Record<string, unknown>): ModelImputer | Promise<ModelImputer>;
   /** Rebuild a fitted model from `save()` output. */
   load(saved: unknown, names: string[], targets: number[]): ModelImputer;
 }
@@ -163,7 +163,7 @@ class ImputeFitter implements Fitter<ImputeParams> {
     }
   }
 
-  finish(): ImputeParams {
+  async finish(): Promise<ImputeParams> {
     const out: ImputeParams = { columns: {}, models: [], skipped: [], approximate: false };
     for (const col of Object.keys(this.o.impute.columns)) {
       if (this.rows > 0 && !this.cols.has(col)) throw new UsageError(`--impute ${col}: no such column`);
@@ -235,7 +235,7 @@ class ImputeFitter implements Fitter<ImputeParams> {
     for (const { s, targets } of modelTargets.values()) {
       const strat = modelStrategy(s.name);
       const columns = numericCols.map((n) => this.cols.get(n)!.matrix!.subarray(0, this.rows));
-      const model = strat.fit(columns, numericCols, targets.map((t) => numericCols.indexOf(t)), s.arg);
+      const model = await strat.fit(columns, numericCols, targets.map((t) => numericCols.indexOf(t)), s.arg, this.o.model as Record<string, unknown> | undefined);
       out.models.push({ name: s.name, arg: s.arg, features: numericCols, targets, saved: model.save() });
     }
     return out;

@@ -41,6 +41,8 @@ export interface CleanOptions {
   range: [number, number];
   smooth: Record<string, SmoothSpec>;
   orderBy: string | null;
+  /** Settings of kNN / MICE / forest imputation (--k, --weights, --m, --iterations, --mice-method, --pick, --trees, --seed). */
+  model?: Partial<import('./model/register.js').ModelSettings>;
   /** --mask COL:METHOD */
   mask: MaskSpec[];
   /** --k-anonymity K with --quasi-identifiers */

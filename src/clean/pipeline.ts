@@ -26,6 +26,7 @@ import { STEP_ORDER, type CleanOptions, type StepName } from './options.js';
 import { outliersStep } from './outliers.js';
 import { makeParams, paramsToJson, type CleanParams } from './params.js';
 import { smoothStep } from './smooth.js';
+import './model/register.js';
 import { anonymizeStep, maskStep, protectedColumns } from './privacy.js';
 import { standardizeStep } from './standardize.js';
 import type { Applier, FitContext, Fitter, StepDef } from './step.js';
@@ -113,7 +114,7 @@ async function pass(req: CleanRequest, st: PassState, upto: number, sink: Sink, 
 
 async function fitPass<P>(req: CleanRequest, st: PassState, upto: number, fitter: Fitter<P>): Promise<{ value: P; rows: number }> {
   const rows = await pass(req, st, upto, new Sink(false), (w) => fitter.update(w));
-  return { value: fitter.finish(), rows };
+  return { value: await fitter.finish(), rows };
 }
 
 function through(steps: StepDef[], upto: number): string {

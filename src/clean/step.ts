@@ -23,7 +23,7 @@ export interface FitContext {
 
 export interface Fitter<P = unknown> {
   update(w: Work): void;
-  finish(): P;
+  finish(): P | Promise<P>;
 }
 
 export interface Applier {

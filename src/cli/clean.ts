@@ -41,6 +41,14 @@ export interface CleanFlags extends CommonFlags {
   limits?: string;
   outlierColumns?: string;
   impute?: string[];
+  k?: string;
+  weights?: 'uniform' | 'distance';
+  m?: string;
+  iterations?: string;
+  miceMethod?: 'pmm' | 'norm' | 'regression';
+  pick?: string;
+  trees?: string;
+  seed?: string;
   mask?: string[];
   maskKeyFile?: string;
   kAnonymity?: string;
@@ -74,6 +82,14 @@ export function addCleanFlags(cmd: Command): Command {
     .addOption(new Option('--outliers <mode>', 'treat outliers: clip (Tukey fences), winsorize (--limits), null (set missing), drop (the row)').choices(['clip', 'winsorize', 'null', 'drop']))
     .option('--limits <lo,hi>', 'percentiles for --outliers winsorize (default 0.01,0.99)')
     .option('--outlier-columns <cols>', 'columns for --outliers (default: every numeric column)')
+    .option('--k <n>', 'knn: neighbours (default 5)')
+    .addOption(new Option('--weights <w>', 'knn: uniform or distance (default uniform)').choices(['uniform', 'distance']))
+    .option('--m <n>', 'mice: number of imputations (default 5)')
+    .option('--iterations <n>', 'mice: iterations per chain (default 5)')
+    .addOption(new Option('--mice-method <method>', 'mice: pmm (default), norm or regression').choices(['pmm', 'norm', 'regression']))
+    .option('--pick <n>', 'mice: which completed dataset to write, 1..m (default 1)')
+    .option('--trees <n>', 'forest: trees per forest (default 100)')
+    .option('--seed <n>', 'seed for knn donor sampling, mice and forest (default 42)')
     .option('--mask <COL:METHOD>', 'mask personal data: hash (HMAC-SHA-256, key from DQ_MASK_KEY or --mask-key-file), redact, partial (last 4 kept), generalise[:WIDTH|month|year|postcode]; repeatable', collect)
     .option('--mask-key-file <file>', 'file holding the key for --mask COL:hash (or set DQ_MASK_KEY)')
     .option('--k-anonymity <k>', 'generalise the --quasi-identifiers with Mondrian until every class has at least k rows (suppressed rows are dropped and logged)')
@@ -123,6 +139,23 @@ export function cleanOptionsFromFlags(flags: CleanFlags, base: CleanOptions = de
   if (flags.smooth?.length) o.smooth = parseSmoothSpecs(flags.smooth);
   if (flags.orderBy !== undefined) o.orderBy = flags.orderBy;
   if (flags.mask?.length) o.mask = parseMasks(flags.mask);
+  const int = (name: string, v: string | undefined, min: number) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new UsageError(`${name} must be an integer >= ${min}, got '${v}'`);
+    return n;
+  };
+  const model = {
+    ...(flags.k !== undefined ? { k: int('--k', flags.k, 1) } : {}),
+    ...(flags.weights ? { weights: flags.weights } : {}),
+    ...(flags.m !== undefined ? { m: int('--m', flags.m, 1) } : {}),
+    ...(flags.iterations !== undefined ? { iterations: int('--iterations', flags.iterations, 1) } : {}),
+    ...(flags.miceMethod ? { method: flags.miceMethod } : {}),
+    ...(flags.pick !== undefined ? { pick: int('--pick', flags.pick, 1) } : {}),
+    ...(flags.trees !== undefined ? { trees: int('--trees', flags.trees, 1) } : {}),
+    ...(flags.seed !== undefined ? { seed: int('--seed', flags.seed, 0) } : {}),
+  };
+  if (Object.keys(model).length) o.model = { ...(o.model ?? {}), ...model };
   if (flags.kAnonymity !== undefined || flags.quasiIdentifiers !== undefined) {
     const k = Number(flags.kAnonymity);
     const qi = list(flags.quasiIdentifiers);
@@ -169,9 +202,11 @@ async function readMapping(file: string): Promise<Record<string, Record<string, 
 export async function runClean(files: string[], flags: CleanFlags, base?: CleanOptions & { mappingFile?: string | null }): Promise<number> {
   const { summary, options, applied } = await cleanWithSummary(files, flags, base);
   const { renderSummary } = await import('../clean/pipeline.js');
-  if ((flags.format ?? 'text') === 'json') process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+  const { MODEL_SUMMARIES } = await import('../clean/model/register.js');
+  if ((flags.format ?? 'text') === 'json') process.stdout.write(JSON.stringify({ ...summary, models: MODEL_SUMMARIES }, null, 2) + '\n');
   else if (!flags.quiet) {
     process.stderr.write(renderSummary(summary));
+    for (const m of MODEL_SUMMARIES) process.stderr.write(renderModelSummary(m));
     if (!anyTreatment(options) && !applied) process.stderr.write('note: no treatment was chosen (see dq clean --help)\n');
   }
   return EXIT.OK;
@@ -271,4 +306,21 @@ async function maskKey(flags: CleanFlags): Promise<Buffer | null> {
   }
   const env = process.env.DQ_MASK_KEY;
   return env ? Buffer.from(env, 'utf8') : null;
+}
+
+/** One block per fitted model: exactness, and for MICE the Rubin-pooled means; for the forest the OOB errors. */
+function renderModelSummary(m: { name: string; targets: string[]; summary: unknown }): string {
+  const s = m.summary as Record<string, unknown>;
+  const lines = [`model ${m.name} for ${m.targets.join(', ')}${s.exact === false ? ' (approximate: sampled, see --format json)' : ''}`];
+  const pooled = s.pooled as { column: string; estimate: number; t: number; se: number; df: number; fmi: number }[] | null | undefined;
+  if (pooled) {
+    lines.push('  pooled means (Rubin\'s rules): estimate, standard error, total variance, df (Barnard-Rubin), fraction of missing information');
+    const f = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(6)) : x);
+    for (const p of pooled) lines.push(`    ${p.column}: ${f(p.estimate)}, se ${f(p.se)}, T ${f(p.t)}, df ${f(p.df)}, fmi ${f(p.fmi)}`);
+  }
+  if (s.method === 'missForest') {
+    const cols = (s.columns as { name: string; missing: number; oobError: number | null; oobMetric: string }[]).filter((c) => c.missing > 0);
+    lines.push(`  ${s.iterations} iterations (${s.stoppedBy}); out-of-bag error: ${cols.map((c) => `${c.name} ${c.oobMetric} ${c.oobError === null ? 'n/a' : c.oobError.toPrecision(4)}`).join(', ')}`);
+  }
+  return lines.join('\n') + '\n';
 }

@@ -26,6 +26,8 @@ afterEach(() => vi.restoreAllMocks());
 
 describe('model strategy registry', () => {
   test('a registered strategy gets the numeric matrix and fills rows; params round trip', async () => {
+    // the pipeline registers the real kNN, MICE and forest when it loads: load it first, then replace knn
+    await import('../../src/clean/pipeline.js');
     let seen: { names: string[]; rows: number } | null = null;
     registerModelStrategy({
       name: 'knn',

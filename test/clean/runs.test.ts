@@ -129,7 +129,6 @@ describe('input protection and errors', () => {
     [{ normalize: ['zscore', 'minmax'] }, /more than one method/],
     [{ smooth: ['x=ewm:2'] }, /alpha/],
     [{ limits: '0.9,0.1', outliers: 'winsorize' }, /a < b/],
-    [{ impute: ['knn'] }, /not available/],
     [{ normalize: ['nope=zscore'] }, /no such column/],
   ] as [Partial<CleanFlags>, RegExp][])('usage error %#', async (flags, re) => {
     await expect(clean(f('scale.csv'), flags)).rejects.toThrow(re);
