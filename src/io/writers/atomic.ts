@@ -401,3 +401,19 @@ export function assertNotInput(dest: string, inputs: readonly string[]): void {
     }
   }
 }
+
+/** finish / commit / abort of a writer whose temporary file is still being created. */
+export function lifecycle(tempP: Promise<TempFile>): { finish(): Promise<void>; commit(): Promise<void>; abort(): Promise<void> } {
+  return {
+    async finish() {
+      await (await tempP).finish();
+    },
+    async commit() {
+      await (await tempP).commit();
+    },
+    async abort() {
+      const temp = await tempP.catch(() => null);
+      if (temp) await temp.abort();
+    },
+  };
+}

@@ -12,7 +12,7 @@
  */
 import type { Cell } from '../../core/types.js';
 import { UsageError } from '../../errors.js';
-import { createTempFor, WRITE_BUFFER, type TempFile } from './atomic.js';
+import { createTempFor, lifecycle, WRITE_BUFFER, type TempFile } from './atomic.js';
 import type { TableWriter, WriterOptions } from './types.js';
 
 const NUMBER_RE = /^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?$/;
@@ -121,15 +121,6 @@ export function createCsvWriter(dest: string, opts: WriterOptions & { delimiter?
       }
       if (out) await temp.write(out);
     },
-    async finish(): Promise<void> {
-      await (await tempP).finish();
-    },
-    async commit(): Promise<void> {
-      await (await tempP).commit();
-    },
-    async abort(): Promise<void> {
-      const temp = await tempP.catch(() => null);
-      if (temp) await temp.abort();
-    },
+    ...lifecycle(tempP),
   };
 }

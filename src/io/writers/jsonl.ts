@@ -7,7 +7,7 @@
  * Output goes to a `.dq-tmp-*` temporary next to `dest` (see atomic.ts); `commit` renames it into place.
  */
 import type { Cell } from '../../core/types.js';
-import { createTempFor, WRITE_BUFFER, type TempFile } from './atomic.js';
+import { createTempFor, lifecycle, WRITE_BUFFER, type TempFile } from './atomic.js';
 import type { TableWriter } from './types.js';
 
 export interface JsonlWriter extends TableWriter {
@@ -68,15 +68,6 @@ export function createJsonlWriter(dest: string): JsonlWriter {
       }
       if (out) await temp.write(out);
     },
-    async finish(): Promise<void> {
-      await (await tempP).finish();
-    },
-    async commit(): Promise<void> {
-      await (await tempP).commit();
-    },
-    async abort(): Promise<void> {
-      const temp = await tempP.catch(() => null);
-      if (temp) await temp.abort();
-    },
+    ...lifecycle(tempP),
   };
 }
