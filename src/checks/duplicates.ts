@@ -14,7 +14,7 @@
  */
 import { addExample, mergeExamples } from '../core/issues.js';
 import { Kind, defineChecker, type BatchView, type CheckResult, type Example, type Finding } from '../core/types.js';
-import { HASH_OUT, combine, hashFloat64, hashString, rowHashInit } from '../stats/hash.js';
+import { HASH_OUT, blk1, blk2, combine, finish, hashFloat64, hashString, rowHashInit } from '../stats/hash.js';
 import { hs64Add, hs64Merge, hs64New, hs64Size, type HashSet64 } from '../stats/hashset.js';
 import { MISSING_HI, MISSING_LO } from './profile.js';
 
@@ -159,33 +159,96 @@ function needsFold(t: string): boolean {
   return false;
 }
 
+/** Per-batch arrays of the columns, read once per batch instead of once per cell. */
+interface Cols {
+  n: number;
+  hash: Uint32Array[];
+  kind: Uint8Array[];
+  text: (string | null)[][];
+  /** Per column: folded-text hash of short texts that need folding (null: needs none), for this batch. */
+  fold: Map<string, Uint32Array | null>[];
+}
+
+function colsOf(b: BatchView): Cols {
+  const n = b.columns.length;
+  const hash: Uint32Array[] = [];
+  const kind: Uint8Array[] = [];
+  const text: (string | null)[][] = [];
+  const fold: Map<string, Uint32Array | null>[] = [];
+  for (let c = 0; c < n; c++) {
+    const v = b.views[c]!;
+    hash.push(v.hash ?? sharedHashes(v, b.length));
+    kind.push(v.kind);
+    text.push(v.text);
+    fold.push(new Map());
+  }
+  return { n, hash, kind, text, fold };
+}
+
+/** The shared per-cell hashes when the profile has not filled them (checkers used without the profile). */
+function sharedHashes(view: BatchView['views'][number], length: number): Uint32Array {
+  const out = new Uint32Array(2 * length);
+  const saved = view.hash;
+  view.hash = undefined;
+  for (let i = 0; i < length; i++) {
+    const h = cellHash(view, i, false);
+    out[2 * i] = h[0]!;
+    out[2 * i + 1] = h[1]!;
+  }
+  view.hash = saved;
+  return out;
+}
+
+/** Hash of a text after folding, or null when folding does not change it; cached per batch for short texts. */
+function foldHash(cache: Map<string, Uint32Array | null>, t: string): Uint32Array | null {
+  if (t.length > 40) return needsFold(t) ? hashString(t.trim().replace(/\s+/g, ' ').toLowerCase(), 0, foldScratch) : null;
+  let h = cache.get(t);
+  if (h === undefined) {
+    h = needsFold(t) ? hashString(t.trim().replace(/\s+/g, ' ').toLowerCase(), 0, new Uint32Array(2)) : null;
+    if (cache.size < 4096) cache.set(t, h);
+  }
+  return h;
+}
+const foldScratch = new Uint32Array(2);
+
 /**
- * The exact row hash (into rowH) and the near-duplicate row hash (into nearH) in one pass over the cells.
- * The near hash folds text cells that need it and is otherwise the same combination, with the same seed: it
+ * The exact row hash (into rowH) and the near-duplicate row hash (into nearH) of row i in one pass over the
+ * cells' shared 64-bit hashes: a two-lane murmur3 body over the (hi, lo) words of the cells, finalised once per
+ * row. The near hash uses the folded text of cells that need folding and is otherwise the same stream: it
  * equals the exact hash whenever no cell of the row needs folding (the two hashes live in separate sets).
  */
-function rowHashes(b: BatchView, nc: number, i: number): void {
-  rowHashInit(0, rowH);
+function rowHashes(k: Cols, i: number): void {
+  let e1 = 0x3c6ef372;
+  let e2 = 0x254ff53a;
+  let n1 = 0;
+  let n2 = 0;
   let diverged = false;
-  const views = b.views;
+  const nc = k.n;
   for (let c = 0; c < nc; c++) {
-    const view = views[c]!;
-    const h = cellHash(view, i, false);
-    const h0 = h[0]!;
-    const h1 = h[1]!;
-    if (view.kind[i] === Kind.TEXT && needsFold(view.text[i]!)) {
+    const hs = k.hash[c]!;
+    const a = hs[2 * i]!;
+    const b = hs[2 * i + 1]!;
+    const fh = k.kind[c]![i] === Kind.TEXT ? foldHash(k.fold[c]!, k.text[c]![i]!) : null;
+    if (fh !== null) {
       if (!diverged) {
-        // the near hash so far equals the exact hash before this cell
-        nearH[0] = rowH[0]!;
-        nearH[1] = rowH[1]!;
+        n1 = e1;
+        n2 = e2;
         diverged = true;
       }
-      const fh = hashString(view.text[i]!.trim().replace(/\s+/g, ' ').toLowerCase());
-      combine(nearH, fh[0]!, fh[1]!);
-    } else if (diverged) combine(nearH, h0, h1);
-    combine(rowH, h0, h1);
+      const f0 = fh[0]!;
+      const f1 = fh[1]!;
+      n1 = blk1(blk1(n1, f0), f1);
+      n2 = blk2(blk2(n2, f1), f0);
+    } else if (diverged) {
+      n1 = blk1(blk1(n1, a), b);
+      n2 = blk2(blk2(n2, b), a);
+    }
+    e1 = blk1(blk1(e1, a), b);
+    e2 = blk2(blk2(e2, b), a);
   }
-  if (!diverged) {
+  finish(e1 ^ nc, e2 ^ nc, rowH);
+  if (diverged) finish(n1 ^ nc, n2 ^ nc, nearH);
+  else {
     nearH[0] = rowH[0]!;
     nearH[1] = rowH[1]!;
   }
@@ -209,7 +272,7 @@ export default defineChecker<State>({
     keyExamples: [],
   }),
   update(s, b) {
-    const nc = b.columns.length;
+    const cols = colsOf(b);
     let keyCols: number[] | null = null;
     if (s.key) {
       keyCols = s.key.map((k) => b.columns.indexOf(k));
@@ -218,7 +281,7 @@ export default defineChecker<State>({
     for (let i = 0; i < b.length; i++) {
       const row = b.firstRow + i;
       const line = b.lines ? b.lines[i]! : null;
-      rowHashes(b, nc, i);
+      rowHashes(cols, i);
       const h = rowH;
       const first = rmPut(s.exact, h[0]!, h[1]!, row);
       if (first !== 0) {

@@ -14,10 +14,14 @@
  * discarded and the file is read again on one thread; if the worker fails (or a state cannot be cloned), its
  * part is read again on the main thread from the verified boundary.
  *
+ * Parquet: split between row groups (row counts are in the footer, so the second part's first row is exact);
+ * file-level reader findings come from the first part only.
+ *
  * One thread is used for: stdin, gzip, UTF-16 (transcoded), files under 8 MB (DQ_PARALLEL_MIN_BYTES), samples,
- * several inputs, JSON Lines and Parquet (not split yet), plugin checkers (only built-in checkers and the rules
- * checker can be loaded in a worker), under vitest (TypeScript sources: workers need the built dist/), and
- * when DQ_THREADS=1 or threads: 1 is asked for.
+ * several inputs, Parquet files with one row group, JSON Lines (not split yet: rows are the valid object lines
+ * and columns appear as keys are first seen, so a part's first row and column order are only known after the
+ * parts before it), plugin checkers (only the built-in checkers and the rules checker can be loaded in a
+ * worker), under vitest (TypeScript sources: workers need the built dist/), and DQ_THREADS=1 / threads: 1.
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -27,7 +31,7 @@ import { CHECKERS } from '../checks/registry.js';
 import { mergeProfile } from '../checks/profile.js';
 import { parseOptionsFrom } from '../schema/values.js';
 import { sha256File, type Format, type Input } from '../io/source.js';
-import type { Reader, ReaderOptions } from '../io/readers/types.js';
+import type { Reader, ReaderOptions, ReadRange } from '../io/readers/types.js';
 import { liMerge } from './line-index.js';
 import { feeder, mergeColumns, newScan, scanInput, type ColumnChoice, type ScanState } from './scan.js';
 
@@ -179,26 +183,48 @@ export interface ParallelOutcome {
 export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | null> {
   const { input, checkers } = a;
   if (a.threads < 2 || input.path === '-' || input.gzip || !input.file || input.bytes === null) return null;
-  if (input.format !== 'csv' && input.format !== 'tsv') return null;
+  if (input.format !== 'csv' && input.format !== 'tsv' && input.format !== 'parquet') return null;
   if (input.bytes < Math.max(minBytes(), 1) || !workerLoadable(checkers)) return null;
-  const { planCsvSplit } = await import('../io/readers/csv.js');
-  const plan = await planCsvSplit(input, a.readerOpts, Math.floor(input.bytes / 2));
-  if (!plan || plan.offset >= input.bytes) return null;
-
   const t0 = performance.now();
   const debug = process.env.DQ_DEBUG_PARALLEL
     ? (s: string) => process.stderr.write(`dq parallel: ${(performance.now() - t0).toFixed(0)} ms, rss ${(process.memoryUsage.rss() / 1e6).toFixed(0)} MB: ${s}\n`)
     : null;
-  debug?.(`split at byte ${plan.offset} of ${input.bytes}, after ${plan.rowsBefore} rows and ${plan.linesBefore} lines`);
-  const part2Range = {
-    start: plan.offset,
-    end: input.bytes,
-    rowsBefore: plan.rowsBefore,
-    linesBefore: plan.linesBefore,
-    header: plan.header,
-    delimiter: plan.delimiter,
-    encoding: plan.encoding,
-  };
+
+  let part1Range: ReadRange;
+  let part2Range: ReadRange;
+  let endLine: number | null = null;
+  const csv = input.format !== 'parquet';
+  if (csv) {
+    const { planCsvSplit } = await import('../io/readers/csv.js');
+    const plan = await planCsvSplit(input, a.readerOpts, Math.floor(input.bytes / 2));
+    if (!plan || plan.offset >= input.bytes) return null;
+    debug?.(`split at byte ${plan.offset} of ${input.bytes}, after ${plan.rowsBefore} rows and ${plan.linesBefore} lines`);
+    part1Range = { start: 0, end: plan.offset, rowsBefore: 0, linesBefore: 0, header: null, delimiter: null, encoding: null };
+    part2Range = {
+      start: plan.offset,
+      end: input.bytes,
+      rowsBefore: plan.rowsBefore,
+      linesBefore: plan.linesBefore,
+      header: plan.header,
+      delimiter: plan.delimiter,
+      encoding: plan.encoding,
+    };
+    endLine = plan.linesBefore + 1;
+  } else {
+    // Parquet: between row groups, row counts from the footer
+    const { parquetRowGroups } = await import('../io/readers/parquet.js');
+    const groups = await parquetRowGroups(input);
+    if (!groups || groups.length < 2) return null;
+    const total = groups.reduce((x, y) => x + y, 0);
+    let g = 0;
+    let before = 0;
+    while (g < groups.length - 1 && before + groups[g]! / 2 < total / 2) before += groups[g++]!;
+    if (g === 0 || before === 0 || before === total) return null;
+    debug?.(`split before row group ${g} of ${groups.length}, after ${before} rows`);
+    part1Range = { start: 0, end: 0, rowsBefore: 0, linesBefore: 0, header: null, delimiter: null, encoding: null, firstGroup: 0, endGroup: g };
+    part2Range = { start: 0, end: 0, rowsBefore: before, linesBefore: 0, header: null, delimiter: null, encoding: null, firstGroup: g, endGroup: groups.length };
+  }
+  const plan = { rowsBefore: part2Range.rowsBefore };
   const job: WorkerJob = {
     path: input.file,
     format: input.format,
@@ -215,12 +241,12 @@ export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | n
   let issues = new IssueLog();
   let meta: Record<string, unknown> = {};
   try {
-    const part1Range = { start: 0, end: plan.offset, rowsBefore: 0, linesBefore: 0, header: null, delimiter: null, encoding: null };
     const p1 = await scanInput(input, a.reader, { ...a.readerOpts, range: part1Range }, a.choice, a.partitions, scan, issues, meta, 0, feeder(scan, checkers, parse), a.onBatch);
     debug?.('part 1 read');
-    const sha = sha256File(input.file);
+    // the whole file's SHA-256, as one streamed read computes it (the Parquet reader reads by offsets: none)
+    const sha = csv ? sha256File(input.file) : Promise.resolve(input.sha256());
     sha.catch(() => undefined);
-    const verified = meta.rows === plan.rowsBefore && meta.endLine === plan.linesBefore + 1 && p1.rows === plan.rowsBefore;
+    const verified = p1.rows === plan.rowsBefore && (!csv || (meta.rows === plan.rowsBefore && meta.endLine === endLine));
     if (!verified) {
       // the plan disagrees with the parser: discard everything and read the whole file on this thread
       debug?.(`part 1 ended with ${String(meta.rows)} rows at line ${String(meta.endLine)}, not as planned: one thread`);
@@ -244,14 +270,14 @@ export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | n
     if (part2) {
       mergeScan(checkers, scan, part2.scan);
       issues.merge(part2.issues);
-      mergeCsvMeta(meta, part2.meta);
+      if (csv) mergeCsvMeta(meta, part2.meta);
       rows += part2.rows;
       columns = part2.columns.length ? part2.columns : columns;
     } else {
       mode = 'worker-failed';
       const meta2: Record<string, unknown> = {};
       const p2 = await scanInput(input, a.reader, job.reader, a.choice, a.partitions, scan, issues, meta2, 0, feeder(scan, checkers, parse), a.onBatch);
-      mergeCsvMeta(meta, meta2);
+      if (csv) mergeCsvMeta(meta, meta2);
       rows += p2.rows;
       columns = p2.columns.length ? p2.columns : columns;
     }

@@ -35,7 +35,7 @@ const LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const LO_W = LE ? 0 : 1;
 const HI_W = LE ? 1 : 0;
 
-function fmix(h: number): number {
+export function fmix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -45,7 +45,7 @@ function fmix(h: number): number {
 }
 
 /** Lane 1 block step (murmur3 x86_32 body). */
-function blk1(h: number, k: number): number {
+export function blk1(h: number, k: number): number {
   k = Math.imul(k, C1);
   k = (k << 15) | (k >>> 17);
   h ^= Math.imul(k, C2);
@@ -54,7 +54,7 @@ function blk1(h: number, k: number): number {
 }
 
 /** Lane 2 block step: different multipliers and rotations. */
-function blk2(h: number, k: number): number {
+export function blk2(h: number, k: number): number {
   k = Math.imul(k, C3);
   k = (k << 16) | (k >>> 16);
   h ^= Math.imul(k, C4);
@@ -76,7 +76,7 @@ function tail2(h: number, k: number): number {
 }
 
 /** Cross-feed and finalise the two lanes (a bijection of the 64-bit state) into out = [hi, lo]. */
-function finish(h1: number, h2: number, out: Uint32Array): Uint32Array {
+export function finish(h1: number, h2: number, out: Uint32Array): Uint32Array {
   h1 = (h1 + h2) | 0;
   h2 = (h2 + h1) | 0;
   h1 = fmix(h1);

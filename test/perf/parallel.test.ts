@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createParquetWriter } from '../../src/io/writers/parquet.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'bin', 'dq.js');
@@ -96,4 +97,30 @@ describe.skipIf(!built)('parallel audit (built CLI)', () => {
       expect(JSON.stringify(two.report)).toBe(JSON.stringify(one.report));
     });
   }
+
+  it('gives the same JSON report on two threads as on one (Parquet, split between row groups)', { timeout: 60_000 }, async () => {
+    const file = join(dir, 'data.parquet');
+    const r = rng(7);
+    const n = 6000;
+    const w = createParquetWriter(file, { rowGroupSize: 700 });
+    const cats = ['Books', 'books', 'Garden', 'Toys', 'TOYS', null];
+    for (let off = 0; off < n; off += 1000) {
+      const len = Math.min(1000, n - off);
+      const cols: (string | number | null)[][] = [[], [], [], []];
+      for (let i = 0; i < len; i++) {
+        const dup = r() < 0.03 && off + i > 0;
+        cols[0]!.push(dup ? 1 : off + i + 1);
+        cols[1]!.push(r() < 0.05 ? null : Math.floor(r() * 500000) / 100);
+        cols[2]!.push(cats[Math.floor(r() * cats.length)]!);
+        cols[3]!.push(r() < 0.05 ? null : `2024-0${1 + Math.floor(r() * 9)}-1${Math.floor(r() * 9)}`);
+      }
+      await w.write(['id', 'amount', 'cat', 'day'], cols, len);
+    }
+    await w.commit();
+    const one = audit(file, 1);
+    const two = audit(file, 2);
+    expect(two.stderr).toMatch(/dq parallel: .*parallel: \d+ rows/);
+    expect(one.report.rows).toBe(n);
+    expect(two.report).toEqual(one.report);
+  });
 });

@@ -1497,6 +1497,9 @@ export const readParquet: Reader = async function* (input: Input, opts: ReaderOp
   }
   const where: Where = { rowGroup: null, column: null };
   const pageLimit = pageLimitFor(opts);
+  // a part of the file (parallel audits): row groups [firstGroup, endGroup); file-level findings only in the first part
+  const firstGroup = opts.range?.firstGroup ?? 0;
+  const later = firstGroup > 0;
   try {
     const { md, dataEnd } = await readFooter(file);
     const root = buildTree(md.schema);
@@ -1542,7 +1545,7 @@ export const readParquet: Reader = async function* (input: Input, opts: ReaderOp
     });
     where.rowGroup = null;
     const declared = Number(md.num_rows);
-    if (declared !== total) {
+    if (declared !== total && !later) {
       issues.add('row-count-mismatch', {
         message: `the footer says ${md.num_rows} rows but the row groups hold ${total}; reading the row groups`,
         severity: 'warn',
@@ -1559,14 +1562,14 @@ export const readParquet: Reader = async function* (input: Input, opts: ReaderOp
       list.forEach((nm, i) => {
         let name = nm;
         for (let k = 2; seen.has(name); k++) name = `${nm}_${k}`;
-        if (name !== nm) issues.add('duplicate-column', { message: `column name ${nm} occurs more than once; renamed to ${name}`, column: name });
+        if (name !== nm && !later) issues.add('duplicate-column', { message: `column name ${nm} occurs more than once; renamed to ${name}`, column: name });
         seen.add(name);
         names.push(name);
         outs.push({ plan, output: i });
       });
     }
     for (const leaf of leaves) {
-      if (isUnknownLogical(leaf.element)) {
+      if (isUnknownLogical(leaf.element) && !later) {
         issues.add('unknown-logical-type', {
           message: `column ${leaf.name} has a logical type dq does not know; read as its physical type ${leaf.element.type}`,
           column: leaf.name,
@@ -1608,10 +1611,15 @@ export const readParquet: Reader = async function* (input: Input, opts: ReaderOp
     });
     const batchSize = Math.max(1, Math.floor(opts.batchSize) || 16384);
     let firstRow = 1;
+    const endGroup = Math.min(md.row_groups.length, opts.range?.endGroup ?? md.row_groups.length);
 
-    for (let g = 0; g < md.row_groups.length; g++) {
+    for (let g = 0; g < endGroup; g++) {
       const rg = md.row_groups[g]!;
       const rows = Number(rg.num_rows);
+      if (g < firstGroup) {
+        firstRow += rows; // rows of earlier parts keep their numbers
+        continue;
+      }
       where.rowGroup = g;
       where.column = null;
       if (rows === 0) continue;
@@ -1706,3 +1714,19 @@ export const readParquet: Reader = async function* (input: Input, opts: ReaderOp
     await file.close().catch(() => {});
   }
 };
+
+/** Rows per row group, from the footer (parallel audits split Parquet files between row groups). */
+export async function parquetRowGroups(input: Input): Promise<number[] | null> {
+  if (input.gzip || !input.file) return null;
+  const file = await FileBuffer.open(input.file);
+  try {
+    const { md } = await readFooter(file);
+    if (!Array.isArray(md.row_groups)) return null;
+    const rows = md.row_groups.map((rg) => Number(rg.num_rows));
+    return rows.every((n) => Number.isSafeInteger(n) && n >= 0) ? rows : null;
+  } catch {
+    return null;
+  } finally {
+    await file.close().catch(() => {});
+  }
+}
