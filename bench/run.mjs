@@ -5,7 +5,7 @@
  * with peak RSS from /usr/bin/time. Writes bench/results.md.
  *
  * Environment: BENCH_ROWS (default 1000000), BENCH_SEED (1), BENCH_RUNS (3), BENCH_SCALE=0 to skip the 4x file,
- * BENCH_FORMATS (csv,jsonl,parquet).
+ * BENCH_FORMATS (csv,jsonl,parquet), BENCH_ONE_THREAD=0 to skip the extra one-thread dq runs (DQ_THREADS=1).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
@@ -22,6 +22,7 @@ const SEED = Number(process.env.BENCH_SEED ?? 1);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SCALE = process.env.BENCH_SCALE !== '0';
 const FORMATS = (process.env.BENCH_FORMATS ?? 'csv,jsonl,parquet').split(',');
+const ONE_THREAD = process.env.BENCH_ONE_THREAD !== '0';
 const haveTime = existsSync('/usr/bin/time');
 const label = (n) => (n >= 1e6 ? `${n / 1e6}m` : `${n / 1e3}k`);
 
@@ -29,15 +30,15 @@ function sh(cmd, args) {
   return execFileSync(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 30 }).toString();
 }
 
-/** Run a command as a whole process; returns seconds and peak RSS in MB (from /usr/bin/time). */
-function timed(cmd, args) {
-  const full = haveTime ? ['/usr/bin/time', ['-f', '__TIME__ %e %M', cmd, ...args]] : [cmd, args];
+/** Run a command as a whole process; returns wall seconds, CPU seconds (user + sys) and peak RSS in MB (from /usr/bin/time). */
+function timed(cmd, args, env = {}) {
+  const full = haveTime ? ['/usr/bin/time', ['-f', '__TIME__ %e %M %U %S', cmd, ...args]] : [cmd, args];
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(full[0], full[1], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const r = spawnSync(full[0], full[1], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, ...env } });
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  const m = /__TIME__ ([\d.]+) (\d+)/.exec(r.stderr ?? '');
-  return { secs: m ? Number(m[1]) : wall, rssMb: m ? Number(m[2]) / 1024 : null, stdout: r.stdout };
+  const m = /__TIME__ ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(r.stderr ?? '');
+  return { secs: m ? Number(m[1]) : wall, rssMb: m ? Number(m[2]) / 1024 : null, cpu: m ? Number(m[3]) + Number(m[4]) : null, stdout: r.stdout };
 }
 
 function median(xs) {
@@ -45,10 +46,15 @@ function median(xs) {
   return s[Math.floor(s.length / 2)];
 }
 
-function measure(cmd, args) {
+function measure(cmd, args, env = {}) {
   const runs = [];
-  for (let i = 0; i < RUNS; i++) runs.push(timed(cmd, args));
-  return { secs: median(runs.map((r) => r.secs)), rssMb: median(runs.map((r) => r.rssMb ?? 0)), stdout: runs[0].stdout };
+  for (let i = 0; i < RUNS; i++) runs.push(timed(cmd, args, env));
+  return {
+    secs: median(runs.map((r) => r.secs)),
+    rssMb: median(runs.map((r) => r.rssMb ?? 0)),
+    cpu: runs[0].cpu === null ? null : median(runs.map((r) => r.cpu)),
+    stdout: runs[0].stdout,
+  };
 }
 
 function ensure(rows) {
@@ -85,6 +91,8 @@ for (const inp of inputs) {
   console.error(`${inp.format} ${label(inp.rows)} (${mb.toFixed(0)} MB): dq ...`);
   const d = measure(process.execPath, [dq, 'audit', inp.file, '--format', 'json', '-q', '--no-config']);
   const report = JSON.parse(d.stdout);
+  // the same audit on one thread (DQ_THREADS=1): the CPU cost without the parallel split
+  const d1 = ONE_THREAD ? measure(process.execPath, [dq, 'audit', inp.file, '--format', 'json', '-q', '--no-config'], { DQ_THREADS: '1' }) : null;
   console.error('  duckdb ...');
   const k = measure(process.execPath, [join(here, 'duckdb.mjs'), inp.format, inp.file]);
   const raw = measure(process.execPath, [join(here, 'count.mjs'), inp.file]);
@@ -93,7 +101,12 @@ for (const inp of inputs) {
     input: `${inp.format} ${label(inp.rows)}`,
     mb,
     dq: d.secs,
+    dqCpu: d.cpu,
+    dq1: d1?.secs ?? null,
+    dq1Cpu: d1?.cpu ?? null,
+    dq1Rss: d1?.rssMb ?? null,
     duck: k.secs,
+    duckCpu: k.cpu,
     ratio: d.secs / k.secs,
     mbs: mb / d.secs,
     rowsPerSec: inp.rows / d.secs,
@@ -107,9 +120,12 @@ for (const inp of inputs) {
 
 const f = (x, d = 2) => (x === null || x === undefined ? 'n/a' : x.toFixed(d));
 const table = [
-  '| input | MB | dq s | DuckDB s | ratio | dq MB/s | dq rows/s | dq peak MB | DuckDB peak MB | raw read s | sketches | duplicates agree |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-  ...rows.map((r) => `| ${r.input} | ${f(r.mb, 0)} | ${f(r.dq)} | ${f(r.duck)} | ${f(r.ratio)} | ${f(r.mbs, 0)} | ${Math.round(r.rowsPerSec).toLocaleString('en-US')} | ${f(r.dqRss, 0)} | ${f(r.duckRss, 0)} | ${f(r.raw)} | ${r.approx ? 'yes' : 'no'} | ${r.dupAgree} |`),
+  '| input | MB | dq s | dq CPU s | DuckDB s | DuckDB CPU s | ratio | dq MB/s | dq rows/s | dq peak MB | DuckDB peak MB | dq 1 thread s / CPU s / peak MB | raw read s | sketches | duplicates agree |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ...rows.map(
+    (r) =>
+      `| ${r.input} | ${f(r.mb, 0)} | ${f(r.dq)} | ${f(r.dqCpu)} | ${f(r.duck)} | ${f(r.duckCpu)} | ${f(r.ratio)} | ${f(r.mbs, 0)} | ${Math.round(r.rowsPerSec).toLocaleString('en-US')} | ${f(r.dqRss, 0)} | ${f(r.duckRss, 0)} | ${r.dq1 === null ? 'n/a' : `${f(r.dq1)} / ${f(r.dq1Cpu)} / ${f(r.dq1Rss, 0)}`} | ${f(r.raw)} | ${r.approx ? 'yes' : 'no'} | ${r.dupAgree} |`,
+  ),
 ];
 const lin = rows.find((r) => r.input === `csv ${label(ROWS * 4)}`);
 const one = rows.find((r) => r.input === `csv ${label(ROWS)}`);
@@ -118,7 +134,7 @@ const md = [
   '# Benchmark results',
   '',
   `Generated by \`npm run bench\` on ${new Date().toISOString()} (seed ${SEED}, median of ${RUNS} runs, whole processes).`,
-  `Machine: ${machine}.`,
+  `Machine: ${machine}. Load average when done: ${os.loadavg().map((x) => x.toFixed(1)).join(', ')} (the machine is shared: compare CPU seconds).`,
   '',
   ...table,
   '',

@@ -96,6 +96,12 @@ export interface ColumnState {
 
 export interface ProfileState {
   budgetPerColumn: number;
+  /**
+   * Bytes of numeric values kept per column before switching to a sketch (default budgetPerColumn). A part of
+   * a parallel audit whose whole input is known to exceed the budget uses a share of it: the merged column would
+   * be sketched anyway, and the parts together then hold no more than one budget.
+   */
+  valuesBudget?: number;
   cols: ColumnState[];
   byName: Map<string, number>;
   rows: number;
@@ -281,6 +287,11 @@ export function initProfile(options: AuditOptions): ProfileState {
   return { budgetPerColumn: options.exactBudgetBytes, cols: [], byName: new Map(), rows: 0 };
 }
 
+/** The profile state of one part of a parallel audit, with `valuesBudget` bytes per column for numeric values. */
+export function initPartProfile(options: AuditOptions, valuesBudget: number): ProfileState {
+  return { ...initProfile(options), valuesBudget };
+}
+
 export function updateProfile(state: ProfileState, b: BatchView): void {
   // columns can appear late (JSON Lines): their state starts padded at this batch's first row
   for (let c = state.cols.length; c < b.columns.length; c++) {
@@ -291,7 +302,7 @@ export function updateProfile(state: ProfileState, b: BatchView): void {
     state.byName.set(st.name, c);
     state.cols.push(st);
   }
-  const budget = state.budgetPerColumn;
+  const budget = state.valuesBudget ?? state.budgetPerColumn;
   for (let c = 0; c < b.columns.length; c++) updateColumn(state.cols[c]!, b, c, budget);
   state.rows += b.length;
 }

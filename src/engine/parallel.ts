@@ -63,6 +63,8 @@ export interface WorkerJob {
   columns: string[] | null;
   excludeColumns: string[];
   partitions: Record<string, string> | undefined;
+  /** Per-column bytes of numeric values for this part (see ProfileState.valuesBudget); undefined: the full budget. */
+  valuesBudget?: number;
 }
 
 export interface WorkerResult {
@@ -193,6 +195,7 @@ export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | n
   let part1Range: ReadRange;
   let part2Range: ReadRange;
   let endLine: number | null = null;
+  let parquetTotal = 0;
   const csv = input.format !== 'parquet';
   if (csv) {
     const { planCsvSplit } = await import('../io/readers/csv.js');
@@ -220,11 +223,18 @@ export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | n
     let before = 0;
     while (g < groups.length - 1 && before + groups[g]! / 2 < total / 2) before += groups[g++]!;
     if (g === 0 || before === 0 || before === total) return null;
+    parquetTotal = total;
     debug?.(`split before row group ${g} of ${groups.length}, after ${before} rows`);
     part1Range = { start: 0, end: 0, rowsBefore: 0, linesBefore: 0, header: null, delimiter: null, encoding: null, firstGroup: 0, endGroup: g };
     part2Range = { start: 0, end: 0, rowsBefore: before, linesBefore: 0, header: null, delimiter: null, encoding: null, firstGroup: g, endGroup: groups.length };
   }
   const plan = { rowsBefore: part2Range.rowsBefore };
+  // Numeric values take 8 bytes a row. When the whole input clearly holds more rows than one column's budget
+  // allows (so every numeric column ends up sketched, as on one thread), each part keeps half the budget.
+  const estRows = csv ? (plan.rowsBefore * input.bytes) / Math.max(1, part2Range.start) : parquetTotal;
+  const budget = a.options.exactBudgetBytes;
+  const valuesBudget = estRows * 8 > 1.25 * budget ? budget / 2 : undefined;
+  if (valuesBudget !== undefined) debug?.(`about ${Math.round(estRows)} rows: numeric values sketched past ${valuesBudget} bytes a column in each part`);
   const job: WorkerJob = {
     path: input.file,
     format: input.format,
@@ -234,10 +244,11 @@ export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | n
     columns: a.choice.columns,
     excludeColumns: a.choice.excludeColumns,
     partitions: a.partitions,
+    valuesBudget,
   };
   const worker = startWorker(job);
   const parse = parseOptionsFrom(a.options);
-  let scan = newScan(checkers, a.options);
+  let scan = newScan(checkers, a.options, valuesBudget);
   let issues = new IssueLog();
   let meta: Record<string, unknown> = {};
   try {
@@ -266,6 +277,7 @@ export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | n
     let mode: ParallelOutcome['mode'] = 'parallel';
     let rows = p1.rows;
     let columns = p1.columns;
+    await worker.stop(); // release the worker's heap before merging
     debug?.('worker result received');
     if (part2) {
       mergeScan(checkers, scan, part2.scan);

@@ -6,7 +6,7 @@
  */
 import type { IssueLog } from '../core/issues.js';
 import type { AuditOptions, Batch, Cell, Checker } from '../core/types.js';
-import { initProfile, updateProfile, type ProfileState } from '../checks/profile.js';
+import { initPartProfile, initProfile, updateProfile, type ProfileState } from '../checks/profile.js';
 import { viewBatch, type ParseOptions } from '../schema/values.js';
 import type { Input } from '../io/source.js';
 import type { Reader, ReaderOptions } from '../io/readers/types.js';
@@ -20,9 +20,11 @@ export interface ScanState {
   columns: string[];
 }
 
-export function newScan(checkers: Checker<any>[], options: AuditOptions): ScanState {
+/** Fresh states; `valuesBudget` (parts of parallel audits) overrides the profile's per-column budget for numeric values. */
+export function newScan(checkers: Checker<any>[], options: AuditOptions, valuesBudget?: number): ScanState {
   const ctx = { options };
-  return { profile: initProfile(options), states: checkers.map((c) => c.init(ctx)), lineIndex: liNew(), rows: 0, columns: [] };
+  const profile = valuesBudget === undefined ? initProfile(options) : initPartProfile(options, valuesBudget);
+  return { profile, states: checkers.map((c) => c.init(ctx)), lineIndex: liNew(), rows: 0, columns: [] };
 }
 
 /** The per-batch work: one parsed view per column, then the profile and every checker's update. */

@@ -21,7 +21,7 @@ async function run(job: WorkerJob): Promise<void> {
     checkers.push(c);
   }
   const input = await openInput(job.path, { format: job.format });
-  const scan = newScan(checkers, job.options);
+  const scan = newScan(checkers, job.options, job.valuesBudget);
   const issues = new IssueLog();
   const meta: Record<string, unknown> = {};
   let part: { rows: number; columns: string[] };
