@@ -112,7 +112,7 @@ export function startWorker(job: WorkerJob): { result: Promise<WorkerResult>; st
   // old generation only makes V8 collect the garbage of finished batches (chunk strings) sooner
   const w = new Worker(new URL('./worker.js', import.meta.url), {
     workerData: job,
-    resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 12 },
+    resourceLimits: { maxOldGenerationSizeMb: 256 },
   });
   const result = new Promise<WorkerResult>((resolve, reject) => {
     let settled = false;
