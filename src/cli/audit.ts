@@ -36,6 +36,7 @@ export interface AuditFlags extends CommonFlags {
   plugin?: string[];
   allowPlugins?: boolean;
   maxMemory?: string;
+  invalidRows?: string;
   engine?: string;
   table?: string;
   passwordFile?: string;
@@ -143,6 +144,13 @@ export async function runAudit(files: string[], flags: AuditFlags, mode: 'audit'
   const { isTableUrl } = await import('../engine/sql/table.js');
   const tableSource = files.length === 1 && (isTableUrl(files[0]!) || flags.engine !== undefined);
   if (!tableSource) req.inputs = await resolveInputs(files);
+  // --invalid-rows reads the input twice: spool stdin first
+  let spooled: string | null = null;
+  if (flags.invalidRows && files.length === 1 && files[0] === '-') {
+    const { spoolStdin } = await import('../io/source.js');
+    spooled = await spoolStdin();
+    req.inputs = [{ path: spooled }];
+  }
   const gateFlags = await gateFlagsFrom(flags);
   req.extraCheckers = [];
   if (overrides?.extraChecks.includes('rules') || loaded) {
@@ -173,6 +181,17 @@ export async function runAudit(files: string[], flags: AuditFlags, mode: 'audit'
   } finally {
     progress.done();
     stopWatch();
+  }
+  if (spooled) report.source.path = 'stdin';
+  if (flags.invalidRows) {
+    if (tableSource) throw new UsageError('--invalid-rows works on files, not on database sources');
+    const { writeInvalidRows } = await import('./invalid-rows.js');
+    try {
+      const n = await writeInvalidRows(req.inputs.map((i) => i.path), flags.invalidRows, (req.options.checks.rules as never) ?? null, req.reader, req.format, req.options);
+      if (!flags.quiet) process.stderr.write(`dq: ${n} invalid row${n === 1 ? '' : 's'} written to ${flags.invalidRows}\n`);
+    } finally {
+      if (spooled) await fsp.rm(dirname(spooled), { recursive: true, force: true }).catch(() => {});
+    }
   }
   const pm = report.metrics.privacy as (NonNullable<Report['privacy']> & { score: number | null }) | undefined;
   if (pm && req.options.checks.privacy) {

@@ -35,6 +35,7 @@ function addAuditFlags(cmd: Command): Command {
     .addOption(new Option('--fail-on <level>', 'gate: warn makes warned rules fail the gate too').choices(['warn', 'error']))
     .option('--baseline <report.json>', 'gate: compare with an earlier JSON report (scores, rows, columns, types, missing rates, drift)')
     .option('--expect-sha256 <hex>', 'gate: fail unless the input file has this SHA-256')
+    .option('--invalid-rows <file>', 'write the rows failing an error-level rule (with their rule ids in _dq_rules) to this file, by a second pass')
     .option('--history <file.jsonl>', 'append a one-line record of this run (time, file, hash, rows, scores)')
     .option('--no-examples', 'leave data values out of every output')
     .option('--checks <ids>', 'run only these checks (comma-separated)')

@@ -68,7 +68,7 @@ interface ExprRuntime {
   fn: (row: number) => Val;
 }
 
-interface Runtime {
+export interface Runtime {
   byColumn: Map<string, ValueRuntime[]>;
   exprs: ExprRuntime[];
 }
@@ -145,7 +145,7 @@ function cellCheck(r: CompiledValueRule): CellCheck | null {
   }
 }
 
-function runtimeFor(rules: CompiledRules): Runtime {
+export function runtimeFor(rules: CompiledRules): Runtime {
   let rt = cache.get(rules);
   if (rt) return rt;
   const byColumn = new Map<string, ValueRuntime[]>();

@@ -178,3 +178,20 @@ describe('privacy', () => {
     expect(rep.findings.filter((f: { id: string }) => f.id === 'k-anonymity')).toHaveLength(1);
   });
 });
+
+describe('--invalid-rows', () => {
+  it('writes the rows failing error-level rules with their rule ids, from a second pass (stdin too)', () => {
+    const dir = tmpFile('x', '') + '.inv';
+    require('node:fs').mkdirSync(dir);
+    const cfg = join(dir, 'dq.yml');
+    require('node:fs').writeFileSync(cfg, 'columns:\n  qty:\n    min: 1\n  sku:\n    pattern: "[A-Z]{3}-[0-9]{3}"\n    required: {value: true, severity: warn}\nrules:\n  - id: total-ok\n    expr: total = qty * price\n');
+    const csv = 'sku,qty,price,total\nABC-123,2,5,10\nabc-1,2,5,10\nXYZ-999,0,5,0\n,1,4,4\nDEF-456,3,2,7\n';
+    const out = join(dir, 'bad.csv');
+    const r = runDq(['audit', '-', '--config', cfg, '--invalid-rows', out, '--format', 'json'], { input: csv });
+    expect(r.code).toBe(1);
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('sku,qty,price,total,_dq_rules');
+    expect(lines.slice(1)).toEqual(['abc-1,2,5,10,sku.pattern', 'XYZ-999,0,5,0,qty.min', 'DEF-456,3,2,7,total-ok']);
+    expect(JSON.parse(r.stdout).source.path).toBe('stdin');
+  });
+});
