@@ -26,6 +26,7 @@ import { STEP_ORDER, type CleanOptions, type StepName } from './options.js';
 import { outliersStep } from './outliers.js';
 import { makeParams, paramsToJson, type CleanParams } from './params.js';
 import { smoothStep } from './smooth.js';
+import { createWriter } from '../io/writers/index.js';
 import './model/register.js';
 import { anonymizeStep, maskStep, protectedColumns } from './privacy.js';
 import { standardizeStep } from './standardize.js';
@@ -60,6 +61,8 @@ export interface CleanRequest {
   logPath: string | null;
   saveParamsPath: string | null;
   dryRun: boolean;
+  /** Neutralise spreadsheet formulas in CSV text cells (--safe-formulas). */
+  safeFormulas?: boolean;
   /** Test hook: called after every written batch; throwing simulates a failure mid-write. */
   afterBatch?: (rowsWritten: number) => void;
 }
@@ -119,19 +122,6 @@ async function fitPass<P>(req: CleanRequest, st: PassState, upto: number, fitter
 
 function through(steps: StepDef[], upto: number): string {
   return upto === 0 ? '' : ` (through ${steps.slice(0, upto).map((s) => s.name).join(', ')})`;
-}
-
-async function createWriter(path: string, format: Format): Promise<TableWriter> {
-  switch (format) {
-    case 'csv':
-      return (await import('../io/writers/csv.js')).createCsvWriter(path);
-    case 'tsv':
-      return (await import('../io/writers/csv.js')).createCsvWriter(path, { delimiter: '\t' });
-    case 'jsonl':
-      return (await import('../io/writers/jsonl.js')).createJsonlWriter(path);
-    case 'parquet':
-      return (await import('../io/writers/parquet.js')).createParquetWriter(path);
-  }
 }
 
 /** Columns a numeric step treats as numbers: written as numbers (missing as null, not text) to JSON Lines and Parquet. */
@@ -199,7 +189,7 @@ export async function runPipeline(req: CleanRequest): Promise<CleanSummary> {
     let log: TempFile | null = null;
     let paramsFile: TempFile | null = null;
     if (group && req.output) {
-      writer = group.add('data', await createWriter(req.output.path, req.output.format));
+      writer = group.add('data', await createWriter(req.output.path, req.output.format, { safeFormulas: req.safeFormulas ?? false }));
       if (req.logPath) log = await group.file(req.logPath, 'log');
       if (req.saveParamsPath) paramsFile = await group.file(req.saveParamsPath, 'params');
     }

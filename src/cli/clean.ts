@@ -50,6 +50,7 @@ export interface CleanFlags extends CommonFlags {
   trees?: string;
   seed?: string;
   mask?: string[];
+  safeFormulas?: boolean;
   maskKeyFile?: string;
   kAnonymity?: string;
   quasiIdentifiers?: string;
@@ -90,6 +91,7 @@ export function addCleanFlags(cmd: Command): Command {
     .option('--pick <n>', 'mice: which completed dataset to write, 1..m (default 1)')
     .option('--trees <n>', 'forest: trees per forest (default 100)')
     .option('--seed <n>', 'seed for knn donor sampling, mice and forest (default 42)')
+    .option('--safe-formulas', "CSV output: prefix ' to text cells that a spreadsheet would run as a formula (=, +, -, @, TAB, CR); numbers such as -5 are never altered")
     .option('--mask <COL:METHOD>', 'mask personal data: hash (HMAC-SHA-256, key from DQ_MASK_KEY or --mask-key-file), redact, partial (last 4 kept), generalise[:WIDTH|month|year|postcode]; repeatable', collect)
     .option('--mask-key-file <file>', 'file holding the key for --mask COL:hash (or set DQ_MASK_KEY)')
     .option('--k-anonymity <k>', 'generalise the --quasi-identifiers with Mondrian until every class has at least k rows (suppressed rows are dropped and logged)')
@@ -283,6 +285,7 @@ export async function cleanWithSummary(
       logPath: flags.log ?? null,
       saveParamsPath: flags.saveParams ?? null,
       dryRun,
+      safeFormulas: Boolean(flags.safeFormulas),
       afterBatch: flags.afterBatch,
     });
     return { summary, options, applied: applyParams !== null };

@@ -11,23 +11,11 @@ import { readInput } from '../engine/read.js';
 import { formatFromExtension, type Format } from '../io/source.js';
 import type { ReaderOptions } from '../io/readers/types.js';
 import type { TableWriter } from '../io/writers/types.js';
+import { createWriter } from '../io/writers/index.js';
 import { parseOptionsFrom, viewBatch } from '../schema/values.js';
 import type { AuditOptions } from '../core/types.js';
 
 export const RULES_COLUMN = '_dq_rules';
-
-async function writerFor(dest: string, format: Format): Promise<TableWriter> {
-  switch (format) {
-    case 'csv':
-      return (await import('../io/writers/csv.js')).createCsvWriter(dest, { safeFormulas: true });
-    case 'tsv':
-      return (await import('../io/writers/csv.js')).createCsvWriter(dest, { delimiter: '\t', safeFormulas: true });
-    case 'jsonl':
-      return (await import('../io/writers/jsonl.js')).createJsonlWriter(dest);
-    case 'parquet':
-      return (await import('../io/writers/parquet.js')).createParquetWriter(dest);
-  }
-}
 
 export async function writeInvalidRows(
   inputs: string[],
@@ -53,7 +41,7 @@ export async function writeInvalidRows(
         const keep: number[] = [];
         marks.forEach((m, i) => m && keep.push(i));
         if (!keep.length) continue;
-        writer ??= await writerFor(dest, outFormat);
+        writer ??= await createWriter(dest, outFormat, { safeFormulas: true });
         const data: Cell[][] = b.data.map((col) => keep.map((i) => col[i] ?? null));
         data.push(keep.map((i) => marks[i]!.join(';')));
         await writer.write([...b.columns, RULES_COLUMN], data, keep.length);
@@ -62,7 +50,7 @@ export async function writeInvalidRows(
     }
     // an empty result is still a file (with no rows), so CI can rely on it
     if (!writer) {
-      writer = await writerFor(dest, formatFromExtension(dest) ?? 'csv');
+      writer = await createWriter(dest, formatFromExtension(dest) ?? 'csv', { safeFormulas: true });
       await writer.write([RULES_COLUMN], [[]], 0);
     }
     await writer.commit();
