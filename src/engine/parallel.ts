@@ -199,7 +199,8 @@ export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | n
   const csv = input.format !== 'parquet';
   if (csv) {
     const { planCsvSplit } = await import('../io/readers/csv.js');
-    const plan = await planCsvSplit(input, a.readerOpts, Math.floor(input.bytes / 2));
+    // any problem here (binary data, a bad delimiter) is left to the one-thread read to report
+    const plan = await planCsvSplit(input, a.readerOpts, Math.floor(input.bytes / 2)).catch(() => null);
     if (!plan || plan.offset >= input.bytes) return null;
     debug?.(`split at byte ${plan.offset} of ${input.bytes}, after ${plan.rowsBefore} rows and ${plan.linesBefore} lines`);
     part1Range = { start: 0, end: plan.offset, rowsBefore: 0, linesBefore: 0, header: null, delimiter: null, encoding: null };
