@@ -65,8 +65,9 @@ function generate(rows: number, seed: number, eol: string): string {
   return out.join(eol) + eol;
 }
 
-function audit(file: string, threads: number): { report: Record<string, unknown>; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, 'audit', file, '--format', 'json', '-q', '--no-config', '--as-of', '2024-12-01T00:00:00Z'], {
+function audit(file: string, threads: number, config: string | null = null): { report: Record<string, unknown>; stderr: string } {
+  const cfg = config ? ['--config', config] : ['--no-config'];
+  const r = spawnSync(process.execPath, [bin, 'audit', file, '--format', 'json', '-q', ...cfg, '--as-of', '2024-12-01T00:00:00Z'], {
     encoding: 'utf8',
     env: { ...process.env, DQ_THREADS: String(threads), DQ_PARALLEL_MIN_BYTES: '0', DQ_DEBUG_PARALLEL: '1', NO_COLOR: '1' },
     maxBuffer: 1 << 28,
@@ -97,6 +98,33 @@ describe.skipIf(!built)('parallel audit (built CLI)', () => {
       expect(JSON.stringify(two.report)).toBe(JSON.stringify(one.report));
     });
   }
+
+  it('runs the rules checker of a config in the worker too (same report and gate)', { timeout: 60_000 }, () => {
+    const file = join(dir, 'rules.csv');
+    writeFileSync(file, generate(4000, 4, '\n'));
+    const config = join(dir, 'dq.yml');
+    writeFileSync(
+      config,
+      [
+        'version: 1',
+        'key: [id]',
+        'columns:',
+        '  id: {type: integer, required: true, unique: true}',
+        '  cat: {allowed: [Books, Garden, Toys]}',
+        '  amount: {type: float, min: 0, max: 40}',
+        'rules:',
+        '  - id: qty-small',
+        '    expr: qty < 9',
+        '',
+      ].join('\n'),
+    );
+    const one = audit(file, 1, config);
+    const two = audit(file, 2, config);
+    expect(two.stderr).toMatch(/dq parallel: .*parallel: \d+ rows/);
+    expect(one.report.checks).toContain('rules');
+    expect(one.report.gate).not.toBeNull();
+    expect(two.report).toEqual(one.report);
+  });
 
   it('gives the same JSON report on two threads as on one (Parquet, split between row groups)', { timeout: 60_000 }, async () => {
     const file = join(dir, 'data.parquet');
