@@ -40,7 +40,7 @@ import { openInput, type Format, type Input } from '../io/source.js';
 import type { ReaderOptions } from '../io/readers/types.js';
 import { loadReader } from './read.js';
 import { liLineOf } from './line-index.js';
-import { align, feeder, mergeColumns, newScan, scanInput, type ScanState } from './scan.js';
+import { align, feeder, fullGc, mergeColumns, newScan, scanInput, type ScanState } from './scan.js';
 import { parallelScan, threadCount } from './parallel.js';
 import { combineTallies, scoresFrom, FORMULAS, SCORING_VERSION, WEIGHTS } from '../score/score.js';
 import { REPORT_VERSION, TOOL_VERSION } from '../version.js';
@@ -216,6 +216,7 @@ export async function audit(req: AuditRequest): Promise<Report> {
     feeder(scan, checkers, parse)(b);
   }
 
+  fullGc(); // the reading's garbage, before finalize allocates sorted values
   // finalize: profile first, then every checker with the final schema
   const { profiles, details: colDetails } = finalizeProfile(scan.profile, rows, req.options, scan.columns, { keepSorted: false });
   const fctx = {

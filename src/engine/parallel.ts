@@ -33,7 +33,7 @@ import { parseOptionsFrom } from '../schema/values.js';
 import { sha256File, type Format, type Input } from '../io/source.js';
 import type { Reader, ReaderOptions, ReadRange } from '../io/readers/types.js';
 import { liMerge } from './line-index.js';
-import { feeder, mergeColumns, newScan, scanInput, type ColumnChoice, type ScanState } from './scan.js';
+import { feeder, fullGc, mergeColumns, newScan, scanInput, type ColumnChoice, type ScanState } from './scan.js';
 
 /** Files smaller than this are audited on one thread (a worker costs about 50 ms to start). */
 export const PARALLEL_MIN_BYTES = 8 * 1024 * 1024;
@@ -269,6 +269,7 @@ export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | n
       const all = await scanInput(input, a.reader, a.readerOpts, a.choice, a.partitions, scan, issues, meta, 0, feeder(scan, checkers, parse), a.onBatch);
       return { scan, issues, meta, rows: all.rows, columns: all.columns, sha256: input.sha256(), mode: 'restarted' };
     }
+    fullGc(); // part 1's garbage, before the worker's states arrive
     let part2: WorkerResult | null = null;
     try {
       part2 = await worker.result;

@@ -4,6 +4,8 @@
  * every checker. The resulting ScanState is plain data (typed arrays, Maps, objects): it survives
  * structuredClone, so a worker can hand it to the main thread, where states are merged.
  */
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import type { IssueLog } from '../core/issues.js';
 import type { AuditOptions, Batch, Cell, Checker } from '../core/types.js';
 import { initPartProfile, initProfile, updateProfile, type ProfileState } from '../checks/profile.js';
@@ -11,6 +13,8 @@ import { viewBatch, type ParseOptions } from '../schema/values.js';
 import type { Input } from '../io/source.js';
 import type { Reader, ReaderOptions } from '../io/readers/types.js';
 import { liAdd, liNew, type LineIndex } from './line-index.js';
+
+const GC_ROWS = 1 << 18;
 
 export interface ScanState {
   profile: ProfileState;
@@ -29,8 +33,16 @@ export function newScan(checkers: Checker<any>[], options: AuditOptions, valuesB
 
 /** The per-batch work: one parsed view per column, then the profile and every checker's update. */
 export function feeder(scan: ScanState, checkers: Checker<any>[], parse: ParseOptions): (b: Batch) => void {
+  // a full collection every GC_ROWS rows keeps finished batches and chunk strings from piling up in the old
+  // generation (about -20 MB of peak memory on 1M rows, for 4 collections of 20-40 ms)
+  let sinceGc = 0;
   return (b: Batch) => {
     if (b.length === 0) return;
+    sinceGc += b.length;
+    if (sinceGc >= GC_ROWS) {
+      sinceGc = 0;
+      fullGc();
+    }
     const view = viewBatch(b, parse);
     updateProfile(scan.profile, view);
     for (let i = 0; i < checkers.length; i++) checkers[i]!.update(scan.states[i], view);
@@ -118,4 +130,24 @@ export async function scanInput(
     mergeColumns(scan.columns, cols);
   }
   return { rows: partRows, columns: partColumns };
+}
+
+let gcFn: (() => void) | null | undefined;
+/**
+ * A full garbage collection, between phases (after reading, before merging and finalizing): the reader's
+ * garbage (1 MiB chunk strings in the large-object space, finished batches) is otherwise only collected when
+ * V8's old generation limit is reached, which inflates the peak memory of the phases that follow. About
+ * 50-100 ms; a no-op when the runtime does not allow it.
+ */
+export function fullGc(): void {
+  if (gcFn === undefined) {
+    try {
+      v8.setFlagsFromString('--expose-gc');
+      gcFn = vm.runInNewContext('gc') as () => void;
+      if (typeof gcFn !== 'function') gcFn = null;
+    } catch {
+      gcFn = null;
+    }
+  }
+  gcFn?.();
 }
