@@ -7,15 +7,15 @@
  *   case-folding text (exact duplicates are not counted again).
  *
  * Memory: a 64-bit hash per distinct row in an open-addressing table with the row's first number
- * (uint32; 12 bytes a slot, load <= 0.5: 24-48 bytes per distinct row, 32 on average), plus a plain hash set for
- * near duplicates (16-32 bytes per distinct row). Hash collisions make two different rows look equal
+ * (uint32; 12 bytes a slot, load <= 0.5: 24-48 bytes per distinct row, 32 on average), plus a second such table
+ * for near duplicates (24-48 bytes per distinct folded row; its first rows keep near-duplicate examples exact when
+ * states of parts are merged). Hash collisions make two different rows look equal
  * with probability about n^2 / 2^65 (1e-7 for 4M rows): documented as the only inexactness.
  * Examples are the lowest repeat rows; merging states of consecutive row ranges keeps them exact.
  */
 import { addExample, mergeExamples } from '../core/issues.js';
 import { Kind, defineChecker, type BatchView, type CheckResult, type Example, type Finding } from '../core/types.js';
 import { HASH_OUT, blk1, blk2, combine, finish, hashFloat64, hashString, rowHashInit } from '../stats/hash.js';
-import { hs64Add, hs64Merge, hs64New, hs64Size, type HashSet64 } from '../stats/hashset.js';
 import { MISSING_HI, MISSING_LO } from './profile.js';
 
 /** Hash table of 64-bit keys with the first row each was seen at. */
@@ -91,7 +91,8 @@ interface State {
   rows: number;
   exact: RowMap;
   exactExamples: Example[];
-  near: HashSet64;
+  /** Near-duplicate keys with their first row (the rows make near-duplicate examples exact across merged parts). */
+  near: RowMap;
   nearExamples: Example[];
   key: string[] | null;
   keyMap: RowMap | null;
@@ -265,7 +266,7 @@ export default defineChecker<State>({
     rows: 0,
     exact: rmNew(),
     exactExamples: [],
-    near: hs64New(1024),
+    near: rmNew(),
     nearExamples: [],
     key: ctx.options.keyColumns,
     keyMap: ctx.options.keyColumns ? rmNew() : null,
@@ -287,7 +288,7 @@ export default defineChecker<State>({
       if (first !== 0) {
         if (s.exactExamples.length < 5) addExample(s.exactExamples, { row, line, value: keyText(h) });
       }
-      const isNew = hs64Add(s.near, nearH[0]!, nearH[1]!);
+      const isNew = rmPut(s.near, nearH[0]!, nearH[1]!, row) === 0;
       if (!isNew && first === 0 && s.nearExamples.length < 5) addExample(s.nearExamples, { row, line, value: null });
       if (keyCols && s.keyMap) {
         const kh = rowHash(b, keyCols, i, false, 2);
@@ -298,9 +299,10 @@ export default defineChecker<State>({
     s.rows += b.length;
   },
   merge(a, b) {
+    nearExamplesAcross(a, b);
     mergeRowMap(a.exact, b.exact, (row, key) => addExample(a.exactExamples, { row, line: null, value: key }));
     a.exactExamples = mergeExamples(a.exactExamples, b.exactExamples);
-    a.near = hs64Merge(a.near, b.near);
+    mergeRowMap(a.near, b.near, () => {});
     a.nearExamples = mergeExamples(a.nearExamples, b.nearExamples);
     if (a.keyMap && b.keyMap) {
       mergeRowMap(a.keyMap, b.keyMap, (row, key) => addExample(a.keyExamples, { row, line: null, value: key }));
@@ -311,7 +313,7 @@ export default defineChecker<State>({
   },
   finalize(s, ctx): CheckResult {
     const rows = s.rows - s.exact.used;
-    const nearRows = s.rows - hs64Size(s.near) - rows;
+    const nearRows = s.rows - s.near.used - rows;
     const keyRows = s.keyMap ? s.rows - s.keyMap.used : null;
     // examples carry the row hash until now; the first occurrence is the lowest row recorded for it
     const fix = (ex: Example[], map: RowMap | null, label: string) =>
@@ -378,6 +380,41 @@ export default defineChecker<State>({
 
 function keyText(h: Uint32Array): string {
   return `${h[0]}:${h[1]}`;
+}
+
+/**
+ * Near-duplicate examples that only show when two parts (consecutive row ranges) are merged: a row that is the
+ * first of its near key in its part, when the other (earlier) part has that near key too, is a near-duplicate
+ * example unless it also repeats an exact key of the other part (then it is an exact duplicate). Such a row is also
+ * the first of its exact key in its part, so its exact key is found in its part's exact map by its row.
+ * Must run before the maps are merged.
+ */
+function nearExamplesAcross(a: State, b: State): void {
+  const laterInA = new Set<number>();
+  const laterInB = new Set<number>();
+  const bn = b.near;
+  for (let i = 0; i < bn.slots; i++) {
+    const h = bn.keys[2 * i]!;
+    const l = bn.keys[2 * i + 1]!;
+    if ((h | l) === 0) continue;
+    const ra = rmGet(a.near, h, l);
+    if (ra === 0) continue;
+    const rb = bn.rows[i]!;
+    if (rb > ra) laterInB.add(rb);
+    else laterInA.add(ra);
+  }
+  const check = (side: State, other: State, rows: Set<number>) => {
+    if (rows.size === 0) return;
+    const m = side.exact;
+    for (let i = 0; i < m.slots; i++) {
+      const h = m.keys[2 * i]!;
+      const l = m.keys[2 * i + 1]!;
+      if ((h | l) === 0 || !rows.has(m.rows[i]!)) continue;
+      if (rmGet(other.exact, h, l) === 0) addExample(a.nearExamples, { row: m.rows[i]!, line: null, value: null });
+    }
+  };
+  check(b, a, laterInB);
+  check(a, b, laterInA);
 }
 
 /** Union b into a; rows of b (or a) that turn out to be repeats are reported with their key. */

@@ -14,7 +14,7 @@
  * - distinct values: 16-32 bytes per distinct value per column (64-bit hashes, load <= 1/2) up to 2.5 times the
  *   budget (about 2M distinct values), then a 16 KiB HyperLogLog;
  * - duplicate rows: 24-48 bytes per distinct row for the exact map (64-bit hash + uint32 first row, 12 bytes a
- *   slot) plus 16-32 for the near-duplicate set: not bounded (exact duplicate counts need every row's hash);
+ *   slot) plus 24-48 for the near-duplicate map: not bounded (exact duplicate counts need every row's hash);
  * - the line index: 8 bytes per change of the line-minus-row offset (multi-line records, blank lines);
  * - per batch (transient): the reader's cells and one parsed view per column (kind 1, number 8, hash 8 bytes a cell).
  * A parallel audit holds each part's states plus one isolate more (about 50-80 MB), and the merge briefly holds

@@ -42,6 +42,10 @@ function generate(rows: number, seed: number, eol: string): string {
       out.push(prev); // an exact duplicate
       continue;
     }
+    if (i > rows / 2 && r() < 0.01) {
+      out.push(out[1 + Math.floor(r() * 100)]!.toUpperCase()); // a near duplicate (case) of an early row, across the split
+      continue;
+    }
     const miss = () => r() < 0.05;
     let comment = '';
     const n = 1 + Math.floor(r() * 4);
@@ -92,7 +96,7 @@ describe.skipIf(!built)('parallel audit (built CLI)', () => {
       expect(one.stderr).not.toMatch(/dq parallel/);
       expect(two.stderr).toMatch(/dq parallel: .*parallel: \d+ rows/); // the parallel path ran and verified
       const ids = (one.report.findings as { id: string }[]).map((f) => f.id);
-      for (const id of ['blank-line', 'row-too-short', 'row-too-long', 'duplicate-rows', 'missing-values']) expect(ids).toContain(id);
+      for (const id of ['blank-line', 'row-too-short', 'row-too-long', 'duplicate-rows', 'near-duplicate-rows', 'missing-values']) expect(ids).toContain(id);
       expect(one.report.rows).toBeGreaterThan(rows * 0.9);
       expect(two.report).toEqual(one.report);
       expect(JSON.stringify(two.report)).toBe(JSON.stringify(one.report));
