@@ -827,7 +827,8 @@ function finalize(state: ConsistencyState, ctx: FinalizeContext) {
           message: `${name}: ${an.family} values in ${formats.length} formats; ${bad} not in the dominant format ${an.dominant} (${minority.map((x) => `${x.count} ${x.format}`).join(', ')})`,
           count: bad,
           examples: sortExamples(minority.flatMap((x) => x.examples)),
-          data: { family: an.family, dominant: an.dominant, formats, ...cappedData },
+          // with --no-examples the formats keep their counts, not the values seen
+          data: { family: an.family, dominant: an.dominant, formats: ctx.options.examples ? formats : formats.map((f) => ({ ...f, examples: [] })), ...cappedData },
         });
       }
     }
@@ -937,13 +938,15 @@ function finalize(state: ConsistencyState, ctx: FinalizeContext) {
             dimension: 'consistency',
             severity: 'warn',
             column: name,
-            message: `${name}: ${count} values are variant spellings (${clusters
-              .slice(0, 3)
-              .map((cl) => `${cl.variants.map((v) => `'${v.value}'`).join(', ')} -> '${cl.dominant}'`)
-              .join('; ')}${clusters.length > 3 ? '; ...' : ''})`,
+            message: ctx.options.examples
+              ? `${name}: ${count} values are variant spellings (${clusters
+                  .slice(0, 3)
+                  .map((cl) => `${cl.variants.map((v) => `'${v.value}'`).join(', ')} -> '${cl.dominant}'`)
+                  .join('; ')}${clusters.length > 3 ? '; ...' : ''})`
+              : `${name}: ${count} values are variant spellings of ${clusters.length} values`,
             count,
             examples: exs,
-            data: { clusters },
+            data: { clusters: ctx.options.examples ? clusters : redactClusters(clusters) },
           });
         }
       }
@@ -955,8 +958,18 @@ function finalize(state: ConsistencyState, ctx: FinalizeContext) {
   return {
     findings,
     tallies,
-    metrics: { clusters: clustersOut, formats: formatsOut, encoding: enc, spellingSkipped },
+    metrics: {
+      clusters: ctx.options.examples ? clustersOut : Object.fromEntries(Object.entries(clustersOut).map(([k, v]) => [k, redactClusters(v as Cluster[])])),
+      formats: formatsOut,
+      encoding: enc,
+      spellingSkipped,
+    },
   };
+}
+
+/** --no-examples: clusters keep their shape and counts, not the spellings. */
+function redactClusters(clusters: Cluster[]): Cluster[] {
+  return clusters.map((c, i) => ({ ...c, dominant: `(value ${i + 1})`, variants: c.variants.map((v, j) => ({ ...v, value: `(variant ${i + 1}.${j + 1})` })) }));
 }
 
 export default defineChecker<ConsistencyState>({

@@ -37,6 +37,7 @@ export interface AuditFlags extends CommonFlags {
   allowPlugins?: boolean;
   maxMemory?: string;
   invalidRows?: string;
+  threads?: string;
   engine?: string;
   table?: string;
   passwordFile?: string;
@@ -108,6 +109,7 @@ export function buildRequest(
     excludeColumns: list(flags.excludeColumns) ?? [],
     strict: Boolean(flags.strict),
     sample: sampleSize ? { size: sampleSize, seed: parsePositiveInt('--seed', flags.seed, 0) ?? 42 } : null,
+    ...(flags.threads !== undefined ? { threads: parsePositiveInt('--threads', flags.threads) } : {}),
   };
 }
 

@@ -44,11 +44,16 @@ describe('dq audit', () => {
 
   it('--no-examples leaves data values out of every output', () => {
     const secret = 'S3CRET-VALUE';
-    const p = tmpFile('s.csv', `id,v\n1,${secret}\n2,${secret}\n1,${secret}\n3,x\n`);
-    for (const fmt of ['json', 'terminal']) {
+    const rows = [`id,v,city`, `1,${secret},Springfield`, `2,${secret},Springfield`, `1,${secret},Springfield`, `3,x,SPRINGFIELD`];
+    for (let i = 0; i < 30; i++) rows.push(`${i + 4},y${i % 3},Springfield`);
+    const p = tmpFile('s.csv', rows.join('\n') + '\n');
+    const withValues = runDq(['audit', p, '--format', 'json']);
+    expect(withValues.stdout).toMatch(/SPRINGFIELD/);
+    for (const fmt of ['json', 'terminal', 'markdown', 'html', 'junit']) {
       const r = runDq(['audit', p, '--format', fmt, '--no-examples']);
       expect(r.code).toBe(0);
       expect(r.stdout).not.toContain(secret);
+      expect(r.stdout.toLowerCase()).not.toContain('springfield');
     }
   });
 
