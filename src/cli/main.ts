@@ -19,7 +19,8 @@ function addReadFlags(cmd: Command): Command {
     .option('--extra-na-values <list>', 'comma-separated tokens that mean missing, added to the default list')
     .option('--input-format <fmt>', 'csv, tsv, jsonl or parquet (default: from content and extension)')
     .option('--max-field-bytes <n>', 'reject fields larger than this many bytes (default 64 MiB)')
-    .option('--max-columns <n>', 'reject inputs with more columns (default 100000)');
+    .option('--max-columns <n>', 'reject inputs with more columns (default 100000)')
+    .option('--max-decompressed-bytes <n>', 'reject a compressed input that decompresses to more than n bytes (e.g. 2GB); off by default');
 }
 
 function addAuditFlags(cmd: Command): Command {

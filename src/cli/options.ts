@@ -3,6 +3,7 @@
  * that says what was wrong and what is allowed.
  */
 import { UsageError } from '../errors.js';
+import { parseByteCount } from '../engine/limits.js';
 import type { AuditOptions, ColumnType } from '../core/types.js';
 import { DEFAULT_NA_VALUES } from '../schema/values.js';
 import { DEFAULT_READER_OPTIONS, type Encoding, type ReaderOptions } from '../io/readers/types.js';
@@ -115,6 +116,7 @@ export interface CommonFlags {
   exactBudget?: string;
   maxFieldBytes?: string;
   maxColumns?: string;
+  maxDecompressedBytes?: string;
   timestampColumn?: string;
   maxAge?: string;
   asOf?: string;
@@ -129,6 +131,7 @@ export function readerOptions(f: CommonFlags): ReaderOptions {
     encoding: parseEncoding(f.encoding),
     maxFieldBytes: parsePositiveInt('--max-field-bytes', f.maxFieldBytes) ?? DEFAULT_READER_OPTIONS.maxFieldBytes,
     maxColumns: parsePositiveInt('--max-columns', f.maxColumns) ?? DEFAULT_READER_OPTIONS.maxColumns,
+    ...(f.maxDecompressedBytes !== undefined ? { maxDecompressedBytes: parseByteCount('--max-decompressed-bytes', f.maxDecompressedBytes) } : {}),
   };
 }
 

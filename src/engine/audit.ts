@@ -149,7 +149,7 @@ export async function audit(req: AuditRequest): Promise<Report> {
 
   let firstFormat: Format | null = null;
   for (const spec of req.inputs) {
-    const input: Input = await openInput(spec.path, { format: req.format });
+    const input: Input = await openInput(spec.path, { format: req.format, maxDecompressedBytes: req.reader.maxDecompressedBytes });
     firstFormat ??= input.format;
     try {
       const reader = await loadReader(input.format);

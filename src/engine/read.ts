@@ -28,7 +28,7 @@ export interface ReadHandle {
 
 /** Open `path` and stream its batches; `issues` and `meta` fill as reading goes. */
 export async function readInput(path: string, format: Format | null, opts: ReaderOptions, issues = new IssueLog()): Promise<ReadHandle> {
-  const input = await openInput(path, { format });
+  const input = await openInput(path, { format, maxDecompressedBytes: opts.maxDecompressedBytes });
   const reader = await loadReader(input.format);
   const meta: Record<string, unknown> = {};
   async function* gen() {

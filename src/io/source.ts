@@ -10,6 +10,7 @@ import { basename, extname, join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import { InputError } from '../errors.js';
+import { limitStream } from '../engine/limits.js';
 
 export type Format = 'csv' | 'tsv' | 'jsonl' | 'parquet';
 
@@ -142,7 +143,7 @@ export async function spoolStdin(): Promise<string> {
   return file;
 }
 
-export async function openInput(path: string, opts: { format?: Format | null } = {}): Promise<Input> {
+export async function openInput(path: string, opts: { format?: Format | null; maxDecompressedBytes?: number } = {}): Promise<Input> {
   let file = path;
   let temp: string | null = null;
   if (path === '-') {
@@ -200,7 +201,7 @@ export async function openInput(path: string, opts: { format?: Format | null } =
         const gunzip = createGunzip({ chunkSize: 256 * 1024 });
         raw.on('error', (e) => gunzip.destroy(e));
         raw.pipe(gunzip);
-        src = gunzip;
+        src = opts.maxDecompressedBytes ? limitStream(gunzip, opts.maxDecompressedBytes, path) : gunzip;
       }
       try {
         for await (const chunk of src) {
@@ -208,6 +209,7 @@ export async function openInput(path: string, opts: { format?: Format | null } =
           yield chunk as Buffer;
         }
       } catch (e) {
+        if (e instanceof InputError) throw e;
         const err = e as NodeJS.ErrnoException;
         if (gzip && (err.code === 'Z_DATA_ERROR' || err.code === 'Z_BUF_ERROR' || /unexpected end|incorrect header|invalid/i.test(err.message))) {
           throw new InputError(path, `corrupt or truncated gzip data (${err.message}); re-download or re-compress the file`);

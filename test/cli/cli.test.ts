@@ -200,3 +200,14 @@ describe('--invalid-rows', () => {
     expect(JSON.parse(r.stdout).source.path).toBe('stdin');
   });
 });
+
+describe('limits', () => {
+  it('--max-decompressed-bytes rejects an input that inflates past the limit (opt-in)', () => {
+    const { gzipSync } = require('node:zlib') as typeof import('node:zlib');
+    const p = tmpFile('big.csv.gz', gzipSync(Buffer.from('a,b\n' + '1,2\n'.repeat(300_000))));
+    const r = runDq(['audit', p, '--max-decompressed-bytes', '1MB']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/max-decompressed-bytes/);
+    expect(runDq(['audit', p, '-q']).code).toBe(0);
+  });
+});

@@ -14,6 +14,8 @@ export interface ReaderOptions {
   batchSize: number;
   /** Largest field in bytes before the input is rejected (exit 3). */
   maxFieldBytes: number;
+  /** Opt-in: reject a compressed input that decompresses to more bytes than this (no ratio rule). */
+  maxDecompressedBytes?: number;
   /** Most columns before the input is rejected (exit 3). */
   maxColumns: number;
   /** Read only a part of the input (parallel audits); absent: the whole input. */
