@@ -101,7 +101,7 @@ interface State {
 
 const NEEDS_FOLD = /^\s|\s$|\s\s|[A-Z]|[^\x00-\x7f]|[\t\n\r]/;
 
-function cellHash(view: BatchView['views'][number], i: number, fold: boolean): Uint32Array {
+export function cellHash(view: BatchView['views'][number], i: number, fold: boolean): Uint32Array {
   const k = view.kind[i]!;
   const shared = view.hash;
   if (shared && !(fold && k === Kind.TEXT && NEEDS_FOLD.test(view.text[i]!))) {

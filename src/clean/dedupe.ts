@@ -10,9 +10,11 @@
  * runs even with --apply-params: it locates rows, it does not fit anything). Memory: 16-48 bytes per distinct
  * row. Two different rows share a 64-bit hash with probability about n^2 / 2^65 (the only inexactness).
  */
-import { Kind, type ColumnView } from '../core/types.js';
+import { cellHash } from '../checks/duplicates.js';
+import { MISSING_HI, MISSING_LO } from '../checks/profile.js';
+import type { ColumnView } from '../core/types.js';
 import { UsageError } from '../errors.js';
-import { HASH_OUT, combine, hashFloat64, hashString, rowHashInit } from '../stats/hash.js';
+import { combine, rowHashInit } from '../stats/hash.js';
 import { hs64Add, hs64New, type HashSet64 } from '../stats/hashset.js';
 import type { DedupeMode, KeepMode } from './options.js';
 import type { Fitter, StepDef } from './step.js';
@@ -24,33 +26,7 @@ export interface DedupeParams {
   key: string[] | null;
 }
 
-// Copied from src/checks/duplicates.ts (not exported there) so that clean and audit agree on what a duplicate is.
-const MISSING_HI = 0x6d697373;
-const MISSING_LO = 0x696e6721;
-const NEEDS_FOLD = /^\s|\s$|\s\s|[A-Z]|[^\x00-\x7f]|[\t\n\r]/;
-
-function cellHash(view: ColumnView, i: number, fold: boolean): Uint32Array {
-  const k = view.kind[i]!;
-  switch (k) {
-    case Kind.MISSING:
-      HASH_OUT[0] = MISSING_HI;
-      HASH_OUT[1] = MISSING_LO;
-      return HASH_OUT;
-    case Kind.INT:
-    case Kind.FLOAT: {
-      const v = view.num[i]!;
-      return Math.abs(v) > 2 ** 53 ? hashString(view.text[i]!, 11) : hashFloat64(v);
-    }
-    case Kind.BOOL:
-      return hashFloat64(view.num[i]!, 5);
-    default: {
-      const t = view.text[i]!;
-      if (fold && NEEDS_FOLD.test(t)) return hashString(t.trim().replace(/\s+/g, ' ').toLowerCase());
-      return hashString(t);
-    }
-  }
-}
-
+// the audit's cell hash, so that clean and audit agree on what a duplicate is
 const rowH = new Uint32Array(2);
 
 /** The row hash of the audit's duplicates checker (seed 0: exact, 1: near, 2: key). */
@@ -66,7 +42,6 @@ export function rowHash(views: ColumnView[], cols: number[], i: number, fold: bo
   }
   return rowH;
 }
-// End of the copy.
 
 /** Hash table of 64-bit keys -> the last row number seen. */
 export class LastRowMap {
