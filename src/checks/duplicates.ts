@@ -321,62 +321,88 @@ export default defineChecker<State>({
         const [hi, lo] = (e.value ?? '0:0').split(':').map(Number) as [number, number];
         return { row: e.row, line: e.line ?? (e.row !== null ? ctx.lineOf(e.row) : null), value: map ? `${label} ${rmGet(map, hi, lo)}` : null };
       });
-    const findings: Finding[] = [];
-    if (rows > 0)
-      findings.push({
-        check: 'duplicates',
-        id: 'duplicate-rows',
-        dimension: 'uniqueness',
-        severity: 'warn',
-        column: null,
-        message: `${rows} duplicate rows (repeats of an earlier row)`,
-        count: rows,
-        examples: fix(s.exactExamples, s.exact, 'same as row'),
-      });
-    if (nearRows > 0)
-      findings.push({
-        check: 'duplicates',
-        id: 'near-duplicate-rows',
-        dimension: 'uniqueness',
-        severity: 'info',
-        column: null,
-        message: `${nearRows} more rows repeat an earlier row after trimming, collapsing spaces and ignoring case`,
-        count: nearRows,
-        examples: fix(s.nearExamples, null, ''),
-      });
-    if (s.key) {
-      const missing = s.key.filter((k) => !ctx.columns.some((c) => c.name === k));
-      if (missing.length)
-        findings.push({
-          check: 'duplicates',
-          id: 'key-not-found',
-          dimension: null,
-          severity: 'error',
-          column: missing[0]!,
-          message: `key column(s) not found: ${missing.join(', ')}`,
-          count: missing.length,
-          examples: [],
-        });
-      else if (keyRows && keyRows > 0)
-        findings.push({
-          check: 'duplicates',
-          id: 'duplicate-keys',
-          dimension: 'uniqueness',
-          severity: 'error',
-          column: s.key.join(','),
-          message: `${keyRows} rows repeat a key (${s.key.join(', ')}) seen earlier`,
-          count: keyRows,
-          examples: fix(s.keyExamples, s.keyMap, 'same key as row'),
-        });
-    }
-    const keyBad = s.key && keyRows !== null ? keyRows : 0;
-    return {
-      findings,
-      tallies: s.rows > 0 ? { '': { uniqueness: { assessed: s.rows, bad: Math.max(rows, keyBad) } } } : {},
-      metrics: { rows, keyRows: s.key ? keyRows : null, nearRows, key: s.key },
-    };
+    return duplicateResult({
+      rows: s.rows,
+      dupRows: rows,
+      nearRows,
+      key: s.key,
+      keyRows,
+      keyMissing: s.key ? s.key.filter((k) => !ctx.columns.some((c) => c.name === k)) : [],
+      examples: {
+        exact: fix(s.exactExamples, s.exact, 'same as row'),
+        near: fix(s.nearExamples, null, ''),
+        key: fix(s.keyExamples, s.keyMap, 'same key as row'),
+      },
+    });
   },
 });
+
+/**
+ * Findings, tallies and metrics from duplicate counts: shared by the streaming checker and the SQL pushdown,
+ * so both report duplicates in the same words and score them the same way.
+ */
+export function duplicateResult(a: {
+  rows: number;
+  dupRows: number;
+  nearRows: number;
+  key: string[] | null;
+  keyRows: number | null;
+  keyMissing: string[];
+  examples: { exact: Example[]; near: Example[]; key: Example[] };
+}): CheckResult {
+  const { rows, dupRows, nearRows, key, keyRows } = a;
+  const findings: Finding[] = [];
+  if (dupRows > 0)
+    findings.push({
+      check: 'duplicates',
+      id: 'duplicate-rows',
+      dimension: 'uniqueness',
+      severity: 'warn',
+      column: null,
+      message: `${dupRows} duplicate rows (repeats of an earlier row)`,
+      count: dupRows,
+      examples: a.examples.exact,
+    });
+  if (nearRows > 0)
+    findings.push({
+      check: 'duplicates',
+      id: 'near-duplicate-rows',
+      dimension: 'uniqueness',
+      severity: 'info',
+      column: null,
+      message: `${nearRows} more rows repeat an earlier row after trimming, collapsing spaces and ignoring case`,
+      count: nearRows,
+      examples: a.examples.near,
+    });
+  if (key && a.keyMissing.length)
+    findings.push({
+      check: 'duplicates',
+      id: 'key-not-found',
+      dimension: null,
+      severity: 'error',
+      column: a.keyMissing[0]!,
+      message: `key column(s) not found: ${a.keyMissing.join(', ')}`,
+      count: a.keyMissing.length,
+      examples: [],
+    });
+  else if (key && keyRows && keyRows > 0)
+    findings.push({
+      check: 'duplicates',
+      id: 'duplicate-keys',
+      dimension: 'uniqueness',
+      severity: 'error',
+      column: key.join(','),
+      message: `${keyRows} rows repeat a key (${key.join(', ')}) seen earlier`,
+      count: keyRows,
+      examples: a.examples.key,
+    });
+  const keyBad = key && !a.keyMissing.length && keyRows !== null ? keyRows : 0;
+  return {
+    findings,
+    tallies: rows > 0 ? { '': { uniqueness: { assessed: rows, bad: Math.max(dupRows, keyBad) } } } : {},
+    metrics: { rows: dupRows, keyRows: key ? keyRows : null, nearRows, key },
+  };
+}
 
 function keyText(h: Uint32Array): string {
   return `${h[0]}:${h[1]}`;

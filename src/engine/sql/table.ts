@@ -11,6 +11,7 @@ import { InputError, UsageError } from '../../errors.js';
 import type { AuditOptions, Checker, CheckResult, Example, Finding, Report } from '../../core/types.js';
 import type { CompiledRules, CompiledValueRule } from '../../config/compile.js';
 import { assembleReport, selectCheckers } from '../audit.js';
+import { duplicateResult } from '../../checks/duplicates.js';
 import missingness from '../../checks/missingness.js';
 import noise from '../../checks/noise.js';
 import outliers from '../../checks/outliers.js';
@@ -388,66 +389,24 @@ async function duplicates(ctx: Ctx, rows: number, o: AuditOptions): Promise<Chec
   const dupRows = rows > 0 ? rows - (await groups(ctx, exact)) : 0;
   const nearRows = rows > 0 ? rows - (await groups(ctx, near)) - dupRows : 0;
   const key = o.keyColumns;
-  const findings: Finding[] = [];
+  const keyMissing = key ? key.filter((k) => !ctx.cols.some((c) => c.name === k)) : [];
   let keyRows: number | null = null;
-  if (dupRows > 0)
-    findings.push({
-      check: 'duplicates',
-      id: 'duplicate-rows',
-      dimension: 'uniqueness',
-      severity: 'warn',
-      column: null,
-      message: `${dupRows} duplicate rows (repeats of an earlier row)`,
-      count: dupRows,
-      examples: o.examples ? await dupExamples(ctx, ctx.cols, exact) : [],
-    });
-  if (nearRows > 0)
-    findings.push({
-      check: 'duplicates',
-      id: 'near-duplicate-rows',
-      dimension: 'uniqueness',
-      severity: 'info',
-      column: null,
-      message: `${nearRows} more rows repeat an earlier row after trimming, collapsing spaces and ignoring case`,
-      count: nearRows,
-      examples: [],
-    });
-  if (key) {
-    const missing = key.filter((k) => !ctx.cols.some((c) => c.name === k));
-    if (missing.length)
-      findings.push({
-        check: 'duplicates',
-        id: 'key-not-found',
-        dimension: null,
-        severity: 'error',
-        column: missing[0]!,
-        message: `key column(s) not found: ${missing.join(', ')}`,
-        count: missing.length,
-        examples: [],
-      });
-    else {
-      const kcols = key.map((k) => ctx.cols.find((c) => c.name === k)!);
-      const kkeys = kcols.flatMap((c) => cellKeys(ctx, c, false));
-      keyRows = rows > 0 ? rows - (await groups(ctx, kkeys)) : 0;
-      if (keyRows > 0)
-        findings.push({
-          check: 'duplicates',
-          id: 'duplicate-keys',
-          dimension: 'uniqueness',
-          severity: 'error',
-          column: key.join(','),
-          message: `${keyRows} rows repeat a key (${key.join(', ')}) seen earlier`,
-          count: keyRows,
-          examples: o.examples ? await dupExamples(ctx, kcols, kkeys) : [],
-        });
-    }
+  let keyExamples: Example[] = [];
+  if (key && !keyMissing.length) {
+    const kcols = key.map((k) => ctx.cols.find((c) => c.name === k)!);
+    const kkeys = kcols.flatMap((c) => cellKeys(ctx, c, false));
+    keyRows = rows > 0 ? rows - (await groups(ctx, kkeys)) : 0;
+    if (keyRows > 0 && o.examples) keyExamples = await dupExamples(ctx, kcols, kkeys);
   }
-  const keyBad = key && keyRows !== null ? keyRows : 0;
-  return {
-    findings,
-    tallies: rows > 0 ? { '': { uniqueness: { assessed: rows, bad: Math.max(dupRows, keyBad) } } } : {},
-    metrics: { rows: dupRows, keyRows: key ? keyRows : null, nearRows, key },
-  };
+  return duplicateResult({
+    rows,
+    dupRows,
+    nearRows,
+    key,
+    keyRows,
+    keyMissing,
+    examples: { exact: dupRows > 0 && o.examples ? await dupExamples(ctx, ctx.cols, exact) : [], near: [], key: keyExamples },
+  });
 }
 
 const DAY = 86_400_000;
