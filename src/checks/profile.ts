@@ -25,6 +25,7 @@ import { dcAdd, dcCount, dcMerge, dcNew, type DistinctState } from '../stats/dis
 import { tkAdd, tkApproximate, tkMerge, tkNew, tkTop, type TopKState } from '../stats/topk.js';
 import { kllAdd, kllMerge, kllNew, kllQuantile as kllQ, kllSorted, type KllSorted, type KllState } from '../stats/quantiles.js';
 import {
+  CHUNK,
   medianSorted,
   quantileSorted,
   vsAppend,
@@ -75,6 +76,12 @@ export interface ColumnState {
   /** The column had non-numeric values so often that keeping numbers stopped (see `dropValues`). */
   dropped: boolean;
   distinct: DistinctState;
+  /**
+   * While true, numeric cells within +-2^53 (hashed as hashFloat64(value)) are not added to `distinct`: they are all
+   * in `values`, and `materializeDistinct` adds them before `values` is dropped, sketched or merged away; the final
+   * count comes from the sorted values (`columnDistinct`). Saves the exact set's memory for numeric columns.
+   */
+  deferNum: boolean;
   top: TopKState;
   /** Date ranges: A = `num`, B = the other reading of ambiguous slash dates. */
   dMinA: number;
@@ -120,6 +127,7 @@ export function newColumnState(name: string, start: number, budget: number): Col
     sketch: null,
     dropped: false,
     distinct: dcNew(budget * 2.5),
+    deferNum: true,
     top: tkNew(TOP_CAP),
     dMinA: Infinity,
     dMaxA: -Infinity,
@@ -154,6 +162,46 @@ function isDigitCode(s: string): boolean {
   return true;
 }
 
+/**
+ * Whether a float cell's text is already the canonical key String(v): '-'? ('0' | [1-9][0-9]*) '.' [0-9]*[1-9] with
+ * at most 15 significant digits, an integer part below 1e21 and a magnitude of at least 1e-6 (no exponent form).
+ * A decimal of at most 15 significant digits is the shortest text that round-trips its double, and no other
+ * decimal of that length does, so String(v) prints exactly these digits. Anything else: false (caller calls String).
+ */
+function canonicalFloat(t: string): boolean {
+  const n = t.length;
+  let i = t.charCodeAt(0) === 45 ? 1 : 0;
+  if (i >= n) return false;
+  let sig = 0;
+  const c0 = t.charCodeAt(i);
+  if (c0 === 48) {
+    i++;
+  } else {
+    if (c0 < 49 || c0 > 57) return false;
+    for (; i < n; i++) {
+      const c = t.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      sig++;
+    }
+    if (sig > 15) return false;
+  }
+  if (i >= n || t.charCodeAt(i) !== 46) return false;
+  i++;
+  const fracStart = i;
+  let lead = 0;
+  if (sig === 0) {
+    while (i < n && t.charCodeAt(i) === 48) i++;
+    lead = i - fracStart;
+    if (lead > 5) return false; // below 1e-6: exponent form
+  }
+  for (; i < n; i++) {
+    const c = t.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  if (n === fracStart || t.charCodeAt(n - 1) === 48) return false;
+  return sig + (n - fracStart - lead) <= 15;
+}
+
 /** Whether an integer cell's text is already the canonical key String(v) (no spaces, no '+', not '-0'). */
 function canonicalInt(t: string): boolean {
   const c = t.charCodeAt(0);
@@ -161,6 +209,52 @@ function canonicalInt(t: string): boolean {
   if (last < 48 || last > 57) return false;
   if (c >= 48 && c <= 57) return true;
   return c === 45 && t !== '-0';
+}
+
+/** Add the deferred numeric hashes (see `deferNum`) to the distinct state; afterwards every cell is added directly. */
+function materializeDistinct(st: ColumnState): void {
+  if (!st.deferNum) return;
+  st.deferNum = false;
+  const vs = st.values;
+  if (!vs) return;
+  const dist = st.distinct;
+  for (let c = 0; c < vs.chunks.length; c++) {
+    const ch = vs.chunks[c]!;
+    const m = Math.min(CHUNK, vs.length - c * CHUNK);
+    for (let i = 0; i < m; i++) {
+      const v = ch[i]!;
+      if (v !== v || v > TWO53 || v < -TWO53) continue; // no number, or hashed by its text when it was seen
+      const h = hashFloat64(v);
+      dcAdd(dist, h[0]!, h[1]!);
+    }
+  }
+}
+
+/**
+ * The column's distinct count, as dcCount would give it had every hash been added. With deferred numbers the
+ * exact set would hold its hashes plus one per distinct number (-0 = 0, beyond +-2^53 already in the set): exact
+ * while that total stays within the set's limit; otherwise the numbers are added for real (the same sketch).
+ */
+function columnDistinct(st: ColumnState, sorted: Float64Array | null): { count: number; approximate: boolean } {
+  let r: { count: number; approximate: boolean } | null = null;
+  if (st.deferNum && st.values && st.distinct.set !== null) {
+    const sv = sorted ?? vsSorted(st.values);
+    let nums = 0;
+    let prev = NaN;
+    for (let i = 0; i < sv.length; i++) {
+      const v = sv[i]!;
+      if (v > TWO53 || v < -TWO53) continue;
+      if (v !== prev) nums++;
+      prev = v;
+    }
+    const set = st.distinct.set;
+    if (set.used + nums <= st.distinct.limit) r = { count: dcCount(st.distinct).count + nums, approximate: false };
+  }
+  if (!r) {
+    materializeDistinct(st);
+    r = dcCount(st.distinct);
+  }
+  return r;
 }
 
 export function updateColumn(st: ColumnState, b: BatchView, c: number, budget: number): void {
@@ -178,6 +272,8 @@ export function updateColumn(st: ColumnState, b: BatchView, c: number, budget: n
   const top = st.top;
   const hashes = (view.hash = new Uint32Array(2 * n));
   let sampleTop = tkApproximate(top);
+  // see deferNum: values keep every number of this batch (appended below) unless dropped or sketched, which materialize
+  const defer = st.deferNum;
   let tMin = st.tMin;
   let tMax = st.tMax;
   for (let i = 0; i < n; i++) {
@@ -204,7 +300,21 @@ export function updateColumn(st: ColumnState, b: BatchView, c: number, budget: n
         key = t;
       } else {
         h = hashFloat64(v);
-        if (wantKey) key = k === Kind.INT ? (canonicalInt(t) ? t : String(v)) : t === String(v) ? t : String(v);
+        if (defer && v === v) {
+          hashes[2 * i] = h[0]!;
+          hashes[2 * i + 1] = h[1]!;
+          if (wantKey) {
+            key = k === Kind.INT ? (canonicalInt(t) ? t : String(v)) : canonicalFloat(t) ? t : String(v);
+            if (!sampleTop) {
+              tkAdd(top, key);
+              sampleTop = tkApproximate(top);
+            } else tkAdd(top, key, TOP_SAMPLE);
+          }
+          if (tMin === null || t < tMin) tMin = flat(t);
+          if (tMax === null || t > tMax) tMax = flat(t);
+          continue;
+        }
+        if (wantKey) key = k === Kind.INT ? (canonicalInt(t) ? t : String(v)) : canonicalFloat(t) ? t : String(v);
       }
     } else {
       numOnly[i] = NaN;
@@ -269,6 +379,7 @@ export function updateColumn(st: ColumnState, b: BatchView, c: number, budget: n
     const nonMissing = st.rows + n - st.kinds[Kind.MISSING]!;
     const numeric = st.kinds[Kind.INT]! + st.kinds[Kind.FLOAT]!;
     if (nonMissing >= 1000 && numeric * 2 < nonMissing && (st.values || st.sketch)) {
+      materializeDistinct(st);
       st.values = null;
       st.sketch = null;
       st.dropped = true;
@@ -279,6 +390,7 @@ export function updateColumn(st: ColumnState, b: BatchView, c: number, budget: n
 
 function toSketch(st: ColumnState): void {
   if (!st.values) return;
+  materializeDistinct(st);
   st.sketch = kllFromSorted(vsSorted(st.values));
   st.values = null;
 }
@@ -315,6 +427,11 @@ function mergeColumn(a: ColumnState, b: ColumnState, budget: number): ColumnStat
   }
   x.codes += y.codes;
   x.moments = momMerge(x.moments, y.moments);
+  // deferred numbers stay deferred only while both sides keep their values (concatenated below)
+  if (!(x.deferNum && y.deferNum && !x.dropped && !y.dropped && !x.sketch && !y.sketch)) {
+    materializeDistinct(x);
+    materializeDistinct(y);
+  }
   if (x.dropped || y.dropped) {
     x.values = null;
     x.sketch = null;
@@ -431,7 +548,7 @@ export function inferType(st: ColumnState, o: AuditOptions): ColumnType {
   if (k[Kind.BOOL]! / nonMissing >= th) return 'boolean';
   const dates = k[Kind.DATE]! + k[Kind.DATETIME]!;
   if (dates / nonMissing >= th) return k[Kind.DATETIME]! > 0 ? 'datetime' : 'date';
-  const { count } = dcCount(st.distinct);
+  const { count } = columnDistinct(st, null);
   if (count <= Math.max(2, Math.min(50, nonMissing / 10))) return 'categorical';
   return 'string';
 }
@@ -575,8 +692,9 @@ export function finalizeColumn(st: ColumnState, index: number, rows: number, o: 
       noise += k[kk]!;
     }
   // codes in a string column inferred from integer-looking values: not noise
-  const distinct = dcCount(st.distinct);
   const numeric = type === 'integer' || type === 'float';
+  const presorted = numeric && st.values ? vsSorted(st.values) : null;
+  const distinct = columnDistinct(st, presorted);
   const notes: string[] = [];
   let approximate = distinct.approximate || tkApproximate(st.top);
 
@@ -607,7 +725,7 @@ export function finalizeColumn(st: ColumnState, index: number, rows: number, o: 
       sd = m.n > 1 ? momStd(m) : null;
     }
     if (st.values) {
-      sorted = vsSorted(st.values);
+      sorted = presorted ?? vsSorted(st.values);
       // With every value at hand, mean and standard deviation come from the sorted values in one batch
       // (corrected two-pass): exact to rounding and independent of how rows were split over batches,
       // threads or files (streamed moments merged in another order may differ in the last digit).
