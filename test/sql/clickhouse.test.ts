@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 import { auditTable, parseTableUrl } from '../../src/engine/sql/table.js';
 import { InputError } from '../../src/errors.js';
-import { chLoadCsv, clickhouseBin, compareReports, generatedCsv, options, PENGUINS, PUSHED_CHECKS, RULES, startClickHouse, streaming, tmp, WEATHER, type ChCluster } from './servers.js';
+import { chLoadCsv, clickhouseBin, compareReports, datesCsv, generatedCsv, options, PENGUINS, PUSHED_CHECKS, RULES, startClickHouse, streaming, tmp, WEATHER, type ChCluster } from './servers.js';
 
 const available = clickhouseBin() !== null;
 if (!available) console.warn('skipping ClickHouse pushdown tests: clickhouse-server not found (apt-get install -y clickhouse-server clickhouse-client)');
@@ -12,6 +12,7 @@ describe.skipIf(!available)('clickhouse pushdown (two shards, Distributed table)
   let ch: ChCluster;
   const dir = tmp();
   const GEN = generatedCsv(dir);
+  const DATES = datesCsv(dir);
   const env = { CLICKHOUSE_PASSWORD: 'dq-test-pw' };
   beforeAll(async () => {
     // free ports are picked before the servers bind them: retry on a rare collision
@@ -22,6 +23,7 @@ describe.skipIf(!available)('clickhouse pushdown (two shards, Distributed table)
     await chLoadCsv(ch, 'penguins', PENGUINS);
     await chLoadCsv(ch, 'weather', WEATHER);
     await chLoadCsv(ch, 'gen', GEN);
+    await chLoadCsv(ch, 'dates', DATES);
   }, 120_000);
   afterAll(async () => ch?.stop(), 60_000);
 
@@ -34,6 +36,15 @@ describe.skipIf(!available)('clickhouse pushdown (two shards, Distributed table)
       const o = options();
       const t = await auditTable(parseTableUrl(`clickhouse://${ch.url}/${db}.dist`, { env }), { options: o, checks: PUSHED_CHECKS, skipChecks: [], timeoutMs: 60_000 });
       compareReports(t, await streaming(file, o), name);
+    });
+  }
+
+  for (const dayFirst of [null, true]) {
+    it(`dates in every parsed format (dayFirst ${dayFirst})`, async () => {
+      const o = options({ dayFirst });
+      const t = await auditTable(parseTableUrl(`clickhouse://${ch.url}/dates.dist`, { env }), { options: o, checks: PUSHED_CHECKS, skipChecks: [], timeoutMs: 60_000 });
+      compareReports(t, await streaming(DATES, o), `dates ${dayFirst}`);
+      expect(t.findings.filter((f) => f.id === 'not-evaluated')).toEqual([]);
     });
   }
 

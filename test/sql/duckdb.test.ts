@@ -4,10 +4,11 @@ vi.setConfig({ testTimeout: 120_000 });
 import { auditTable, parseTableUrl } from '../../src/engine/sql/table.js';
 import { writeFileSync } from 'node:fs';
 import { selectCheckers } from '../../src/engine/audit.js';
-import { compareReports, generatedCsv, options, PENGUINS, PUSHED_CHECKS, RULES, streaming, tmp, WEATHER } from './servers.js';
+import { compareReports, datesCsv, generatedCsv, options, PENGUINS, PUSHED_CHECKS, RULES, streaming, tmp, WEATHER } from './servers.js';
 
 const dir = tmp();
 const GEN = generatedCsv(dir);
+const DATES = datesCsv(dir);
 
 describe('duckdb pushdown equals the streaming audit', () => {
   for (const [name, file] of [
@@ -21,6 +22,17 @@ describe('duckdb pushdown equals the streaming audit', () => {
       const s = await streaming(file, o);
       compareReports(t, s, name);
       expect(t.source.path).toBe(file);
+    });
+  }
+
+  for (const dayFirst of [null, true]) {
+    it(`dates in every parsed format (dayFirst ${dayFirst})`, async () => {
+      const o = options({ dayFirst });
+      const t = await auditTable(parseTableUrl(DATES, { engine: 'duckdb' }), { options: o, checks: PUSHED_CHECKS, skipChecks: [], timeoutMs: 60_000 });
+      const s = await streaming(DATES, o);
+      compareReports(t, s, `dates ${dayFirst}`);
+      expect(t.columns.map((c) => c.type)).toEqual(['date', 'date', 'date', 'date', 'date', 'date', 'date', 'datetime']);
+      expect(t.findings.filter((f) => f.id === 'not-evaluated')).toEqual([]);
     });
   }
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 import { auditTable, parseTableUrl } from '../../src/engine/sql/table.js';
 import { InputError } from '../../src/errors.js';
-import { RULES, compareReports, generatedCsv, options, PENGUINS, PUSHED_CHECKS, pgLoadCsv, startPostgres, streaming, tmp, WEATHER, type PgServer } from './servers.js';
+import { RULES, compareReports, datesCsv, generatedCsv, options, PENGUINS, PUSHED_CHECKS, pgLoadCsv, startPostgres, streaming, tmp, WEATHER, type PgServer } from './servers.js';
 
 const started = startPostgres();
 const pg = typeof started === 'string' ? null : started;
@@ -15,6 +15,7 @@ d('postgres pushdown equals the streaming audit', () => {
   const server = pg as PgServer;
   const dir = tmp();
   const GEN = generatedCsv(dir);
+  const DATES = datesCsv(dir);
   const url = () => `postgres://postgres@127.0.0.1:${server.port}/postgres`;
   const env = () => ({ PGPASSWORD: server.password, HOME: dir });
 
@@ -23,6 +24,7 @@ d('postgres pushdown equals the streaming audit', () => {
     pgLoadCsv(server, 'dq.penguins', PENGUINS);
     pgLoadCsv(server, 'dq.weather', WEATHER);
     pgLoadCsv(server, 'dq.generated', GEN);
+    pgLoadCsv(server, 'dq.dates', DATES);
   });
   afterAll(() => server.stop());
 
@@ -35,6 +37,15 @@ d('postgres pushdown equals the streaming audit', () => {
       const o = options();
       const t = await auditTable(parseTableUrl(url(), { table, env: env() }), { options: o, checks: PUSHED_CHECKS, skipChecks: [], timeoutMs: 60_000 });
       compareReports(t, await streaming(file, o), name);
+    });
+  }
+
+  for (const dayFirst of [null, true]) {
+    it(`dates in every parsed format (dayFirst ${dayFirst})`, async () => {
+      const o = options({ dayFirst });
+      const t = await auditTable(parseTableUrl(url(), { table: 'dq.dates', env: env() }), { options: o, checks: PUSHED_CHECKS, skipChecks: [], timeoutMs: 60_000 });
+      compareReports(t, await streaming(DATES, o), `dates ${dayFirst}`);
+      expect(t.findings.filter((f) => f.id === 'not-evaluated')).toEqual([]);
     });
   }
 

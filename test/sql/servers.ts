@@ -393,3 +393,37 @@ export const RULES: CompiledRules = {
   }),
 };
 for (const e of RULES.expressions) e.columns = columnsOf(e.ast);
+
+/**
+ * Dates in every format of the value parser: ISO, slash day-first / month-first / ambiguous / mixed columns,
+ * dotted, month names, datetimes with zones and AM/PM, and impossible dates (text). Extremes are unique values.
+ */
+export function datesCsv(dir: string, rows = 40): string {
+  const cols: Record<string, string[]> = {
+    iso: ['2024-03-15', '2024/3/5', '2023-12-31', '2024-02-29', '', '2025-01-01', '2024-11-09', '2024-02-30', '1999-07-04'],
+    dmy: ['15/03/2024', '3/4/2024', '31/12/2023', '01/02/2024', '29/02/2024', 'NA', '30/06/2025', '13/13/2024', '7/11/2024'],
+    mdy: ['03/15/2024', '4/3/2024', '12/31/2023', '02/01/2024', '02/29/2024', '06/30/2025', '', '02/30/2024', '11/7/2024'],
+    amb: ['01/02/2024', '3/4/2024', '12/11/2023', '05/06/2024', '10/10/2024', '2/1/2025', '07/08/2024'],
+    mixed: ['13/01/2024', '01/13/2024', '05/06/2024', '25/12/2023', '12/25/2024', '3/3/2024'],
+    dotted: ['15.03.2024', '1.2.2024', '31.12.2023', '29.02.2024', '30.06.2025', '31.02.2024', '07.11.2026'],
+    names: ['Mar 15 2024', 'Mar 15, 2024', '15 Mar 2024', '15-Mar-2024', 'Sept. 3, 2024', '3 september 2024', 'DEC 1 2023', '9-jan-2025', 'May 5 2024', 'Feb 30 2024', '15 Marc 2024'],
+    dt: ['15/03/2024 10:30', '15.03.2024 23:59:59', 'Mar 15, 2024 10:00 PM', '15-Mar-2024T08:00:00Z', '2024-03-15 10:00+02:00', '3/4/2024 12:00 am', '31/12/2023 07:15:30.25', 'Jan 2 2025 11:59 pm', ' 1 Feb 2024 00:00 -0130 '],
+  };
+  const names = Object.keys(cols);
+  const lines = [names.join(',')];
+  for (let i = 0; i < rows; i++) {
+    lines.push(
+      names
+        .map((n) => {
+          const vals = cols[n]!;
+          // the first values repeat; the last two appear once (unique extremes)
+          const v = i < vals.length ? vals[i]! : vals[i % Math.max(1, vals.length - 2)]!;
+          return /[,"]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+        })
+        .join(','),
+    );
+  }
+  const p = join(dir, 'dates.csv');
+  writeFileSync(p, lines.join('\n') + '\n');
+  return p;
+}

@@ -4,10 +4,12 @@
  * of date cells, so aggregates in the database count exactly what the streaming audit counts.
  *
  * Covered exactly: missing (NULL, empty, whitespace-only, NA tokens), numbers (sign, fraction, exponent,
- * surrounding spaces, inf/infinity, leading-zero codes are text), booleans, ISO dates `YYYY-MM-DD` /
- * `YYYY/MM/DD` with calendar validation, and ISO datetimes (`T` or space, seconds, fraction, `Z`/offsets,
- * AM/PM). Not covered (counted as text, and reported by `otherDates`): slash dates `D/M/YYYY`, dotted
- * `DD.MM.YYYY` and month-name dates. Fractions of a second beyond milliseconds are truncated in epochs.
+ * surrounding spaces, inf/infinity, leading-zero codes are text), booleans, and every date format of the value
+ * parser with calendar validation: `YYYY-MM-DD` / `YYYY/MM/DD`, slash `a/b/YYYY` (month-first unless --dayfirst,
+ * the other reading and the day-first/month-first evidence per cell, so the profile picks the column's order),
+ * `DD.MM.YYYY`, `D Mon YYYY` / `D-Mon-YYYY`, `Mon D[,] YYYY` (month names as the parser's list), each optionally
+ * followed by a time (`T` or spaces, seconds, fraction, `Z`/offsets, AM/PM). Fractions of a second beyond
+ * milliseconds are truncated in epochs.
  */
 import { DIALECTS, EXTRA, WS_CODES, type Dialect, type DialectExtra, type EngineName } from './dialect.js';
 
@@ -21,24 +23,18 @@ export function classOfType(sqlType: string): ColumnClass {
   return 'text';
 }
 
-export interface Classifier {
-  d: Dialect;
-  x: DialectExtra;
-  /** SQL for the kind code of text expression v. */
-  kind(v: string, na: string[]): string;
-  /** SQL for the number of text v whose kind is integer/float. */
-  number(v: string): string;
-  /** SQL for the epoch ms (DOUBLE) of text v whose kind is date (4) or datetime (5). */
-  epoch(v: string, k: string): string;
-  /** Regex (partial) for date-looking text this classifier does not parse. */
-  otherDateRx: string;
-  /** Regex for control characters (CONTROL_RE of the profile). */
-  controlRx: string;
-  /** Regex for whitespace runs (for near-duplicate folding). */
-  wsClass: string;
+
+/** Aliases of the date parts of a text cell (see `dateRaw` / `datePQ`). */
+export interface DateParts {
+  /** Format: 0 none, 1 YYYY-MM-DD / YYYY/MM/DD, 2 a/b/YYYY, 3 DD.MM.YYYY, 4 D Mon YYYY / D-Mon-YYYY, 5 Mon D[,] YYYY. */
+  f: string;
+  y: string;
+  /** Month and day of the month-first reading (for slash dates the other reading swaps them). */
+  p: string;
+  q: string;
 }
 
-export function classifier(engine: EngineName): Classifier {
+export function classifier(engine: EngineName) {
   const d = DIALECTS[engine];
   const x = EXTRA[engine];
   const W = '[' + WS_CODES.map((c) => d.rxChar(c)).join('') + ']';
@@ -46,29 +42,29 @@ export function classifier(engine: EngineName): Classifier {
   const NUM = `^(?: ${W}*)?[+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?${W}*$`;
   const LEAD0 = `^(?: ${W}*)?[+-]?0[0-9]+${W}*$`;
   const INF = `^(?: ${W}*)?[+-]?(?:[iI][nN][fF]|[iI][nN][fF][iI][nN][iI][tT][yY])${W}*$`;
-  const DATE = `[0-9]{4}(?:-[0-9]{1,2}-|/[0-9]{1,2}/)[0-9]{1,2}`;
+  const ci = (w: string) => w.split('').map((c) => `[${c}${c.toUpperCase()}]`).join('');
+  const MON = `(?:${['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december', 'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sept', 'sep', 'oct', 'nov', 'dec'].map(ci).join('|')})`;
   const SS = `(?::(?:[0-5][0-9]|60)(?:[.,][0-9]+)?)?`;
   const ZONE = `(?: ?Z|z| ?[+-](?:0[0-9]|1[0-4])(?::?[0-5][0-9]|:)?)?`;
   const T24 = `(?:[01][0-9]|2[0-4]):[0-5][0-9]${SS}${ZONE}`;
   const T12 = `(?:0[1-9]|1[0-2]):[0-5][0-9]${SS}${W}*[aApP][mM]`;
-  const DATE_RX = `^${W}*${DATE}${W}*$`;
-  const DT_RX = `^${W}*${DATE}[Tt ] *(?:${T24}|${T12})${W}*$`;
+  const full = (date: string) => `^${W}*${date}(?:[Tt ] *(?:${T24}|${T12}))?${W}*$`;
+  const FORMATS = [
+    `[0-9]{4}(?:-[0-9]{1,2}-|/[0-9]{1,2}/)[0-9]{1,2}`,
+    `[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}`,
+    `[0-9]{1,2}\\.[0-9]{1,2}\\.[0-9]{4}`,
+    `[0-9]{1,2}(?: ${MON} |-${MON}-)[0-9]{4}`,
+    `${MON}\\.? [0-9]{1,2},? [0-9]{4}`,
+  ].map(full);
   const P = `^${W}*`;
-  const DP = `${P}[0-9]{4}[-/][0-9]{1,2}[-/][0-9]{1,2}`;
   const int = (v: string, rx: string) => `coalesce(${x.toInt(d.rxExtract(v, rx))}, 0)`;
-  const ymd = (v: string) => ({
-    y: int(v, `${P}([0-9]{4})`),
-    m: int(v, `${P}[0-9]{4}[-/]([0-9]{1,2})`),
-    dd: int(v, `${P}[0-9]{4}[-/][0-9]{1,2}[-/]([0-9]{1,2})`),
-  });
-  const valid = (v: string) => {
-    const { y, m, dd } = ymd(v);
+  const strpos = (hay: string, needle: string) => (engine === 'clickhouse' ? `position(${hay}, ${needle})` : `strpos(${hay}, ${needle})`);
+  const validYmd = (y: string, m: string, dd: string) => {
     const leap = `((${y}) % 4 = 0 AND (${y}) % 100 <> 0 OR (${y}) % 400 = 0)`;
     const dim = `(CASE WHEN ${m} = 2 THEN (CASE WHEN ${leap} THEN 29 ELSE 28 END) WHEN ${m} IN (4, 6, 9, 11) THEN 30 ELSE 31 END)`;
-    return `(${y} >= 100 AND ${m} BETWEEN 1 AND 12 AND ${dd} >= 1 AND ${dd} <= ${dim} AND ${d.length(x.trimWs(v))} BETWEEN 6 AND 40)`;
+    return `(${m} BETWEEN 1 AND 12 AND ${dd} >= 1 AND ${dd} <= ${dim})`;
   };
-  const daysFromCivil = (v: string) => {
-    const { y, m, dd } = ymd(v);
+  const daysFromCivil = (y: string, m: string, dd: string) => {
     const yy = `(${y} - (CASE WHEN ${m} <= 2 THEN 1 ELSE 0 END))`;
     const era = d.idiv(yy, '400');
     const yoe = `(${yy} - ${era} * 400)`;
@@ -76,14 +72,58 @@ export function classifier(engine: EngineName): Classifier {
     const doe = `(${yoe} * 365 + ${d.idiv(yoe, '4')} - ${d.idiv(yoe, '100')} + ${doy})`;
     return `(${era} * 146097 + ${doe} - 719468)`;
   };
+  /** The two readings of a slash date. */
+  const mf = (p: DateParts) => validYmd(p.y, p.p, p.q);
+  const df = (p: DateParts) => `(${p.f} = 2 AND ${validYmd(p.y, p.q, p.p)})`;
+  const timeOf = (v: string) => {
+    // dates contain no ':' (the first NN: is the hour)
+    const hh = int(v, `([0-9]{2}):`);
+    const mi = int(v, `[0-9]{2}:([0-9]{2})`);
+    const ss = int(v, `[0-9]{2}:[0-9]{2}:([0-9]{2})`);
+    const fr = d.rxExtract(v, `[0-9]{2}:[0-9]{2}:[0-9]{2}[.,]([0-9]{1,3})`);
+    const frac = `(coalesce(${x.toInt(fr)}, 0) * (CASE ${d.length(`coalesce(${fr}, '')`)} WHEN 1 THEN 100 WHEN 2 THEN 10 ELSE 1 END))`;
+    const pm = d.rx(v, `[pP][mM]${W}*$`);
+    const am = d.rx(v, `[aA][mM]${W}*$`);
+    const ampm = `(CASE WHEN ${pm} THEN (CASE WHEN ${hh} = 12 THEN 0 ELSE 12 END) WHEN ${am} THEN (CASE WHEN ${hh} = 12 THEN -12 ELSE 0 END) ELSE 0 END)`;
+    const zrx = `(?::?[0-5][0-9]|:)?${W}*$`;
+    const zsign = d.rx(v, `[0-9] ?-[0-9]{2}${zrx}`);
+    const zpos = d.rx(v, `[0-9] ?\\+[0-9]{2}${zrx}`);
+    const zh = int(v, `[+-]([0-9]{2})${zrx}`);
+    const zm = int(v, `[+-][0-9]{2}:?([0-9]{2})${W}*$`);
+    const off = `(CASE WHEN ${zpos} THEN -1 WHEN ${zsign} THEN 1 ELSE 0 END) * (${zh} * 60 + ${zm}) * 60000`;
+    return `(((${hh} * 60 + ${mi}) * 60 + ${ss}) * 1000 + ${frac} + ${ampm} * 3600000 + ${off})`;
+  };
   return {
     d,
     x,
-    otherDateRx: `^${W}*(?:[0-9]{1,2}[./][0-9]{1,2}[./][0-9]{4}|[0-9]{1,2}[ -][A-Za-z]{3,9}[ -][0-9]{4}|[A-Za-z]{3,9}\\.? [0-9]{1,2},? [0-9]{4})`,
+    /** No date-looking text is left unparsed: every format of the value parser is classified. */
+    otherDateRx: null as string | null,
     controlRx: '[' + [[0, 8], [0x0b, 0x0c], [0x0e, 0x1f], [0x7f, 0x9f]].map(([a, b]) => `${d.rxChar(a!)}-${d.rxChar(b!)}`).join('') + ']',
     wsClass: W,
-    kind(v, na) {
+    /** Layer 1 of the date parts: format code, year and raw numbers of text v. */
+    dateRaw(v: string): { f: string; y: string; a1: string; a2: string; a3: string; mo: string } {
+      const f = `(CASE ${FORMATS.map((rx, i) => `WHEN ${d.rx(v, rx)} THEN ${i + 1}`).join(' ')} ELSE 0 END)`;
+      const mon = d.lower(d.rxExtract(v, `${P}(?:[0-9]{1,2}[ -])?([A-Za-z]{3})`));
+      return {
+        f,
+        y: int(v, `([0-9]{4})`),
+        a1: int(v, `${P}([0-9]{1,4})`),
+        a2: int(v, `${P}(?:[0-9]{1,4}[-/.]|[A-Za-z]+\\.? )([0-9]{1,2})`),
+        a3: int(v, `${P}[0-9]{4}[-/][0-9]{1,2}[-/]([0-9]{1,2})`),
+        mo: `${engine === 'clickhouse' ? 'toInt64' : ''}(${d.idiv(`${strpos(d.str('janfebmaraprmayjunjulaugsepoctnovdec'), `coalesce(${mon}, '')`)} + 2`, '3')})`,
+      };
+    },
+    /** Layer 2: month and day of the month-first reading from the raw parts (aliases). */
+    datePQ(f: string, a1: string, a2: string, a3: string, mo: string): { p: string; q: string } {
+      return {
+        // searched CASE: ClickHouse turns CASE x WHEN into transform(), which needs constant results
+        p: `(CASE WHEN ${f} IN (1, 3) THEN ${a2} WHEN ${f} = 2 THEN ${a1} ELSE ${mo} END)`,
+        q: `(CASE WHEN ${f} = 1 THEN ${a3} WHEN ${f} IN (3, 4) THEN ${a1} ELSE ${a2} END)`,
+      };
+    },
+    kind(v: string, na: string[], p: DateParts): string {
       const tokens = na.filter((t) => t !== '' && !(engine === 'postgres' && t.includes('\u0000')));
+      const okDate = `(${p.f} > 0 AND ${p.y} >= 100 AND (${mf(p)} OR ${df(p)}) AND ${d.length(x.trimWs(v))} BETWEEN 6 AND 40)`;
       return `(CASE
   WHEN ${v} IS NULL THEN 0
   WHEN ${v} = '' THEN 0${tokens.length ? `\n  WHEN ${v} IN (${tokens.map((t) => d.str(t)).join(', ')}) THEN 0` : ''}
@@ -91,36 +131,40 @@ export function classifier(engine: EngineName): Classifier {
   WHEN ${d.rx(v, NUM)} AND NOT ${d.rx(v, LEAD0)} THEN (CASE WHEN ${d.rx(v, '[.eE]')} THEN 2 ELSE 1 END)
   WHEN ${d.rx(v, INF)} THEN 2
   WHEN ${d.lower(v)} IN ('true', 'false', 'yes', 'no') THEN 3
-  WHEN ${d.rx(v, DATE_RX)} AND ${valid(v)} THEN 4
-  WHEN ${d.rx(v, DT_RX)} AND ${valid(v)} THEN 5
+  WHEN ${okDate} THEN (CASE WHEN ${d.rx(v, ':')} THEN 5 ELSE 4 END)
   ELSE 6 END)`;
     },
-    number(v) {
+    number(v: string): string {
       const inf = `${d.rx(v, INF)}`;
       const neg = d.rx(v, `^${W}*-`);
       // ClickHouse evaluates every branch: toFloat64OrZero keeps non-numbers from throwing
       const parse = engine === 'clickhouse' ? `toFloat64OrZero(${x.trimWs(v)})` : d.toDouble(x.trimWs(v));
       return `(CASE WHEN ${inf} THEN (CASE WHEN ${neg} THEN ${d.num(-Infinity)} ELSE ${d.num(Infinity)} END) ELSE ${parse} END)`;
     },
-    epoch(v, k) {
-      const days = d.toDouble(daysFromCivil(v));
-      const T = `${DP}[Tt ] *`;
-      const hh = int(v, `${T}([0-9]{2})`);
-      const mi = int(v, `${T}[0-9]{2}:([0-9]{2})`);
-      const ss = int(v, `${T}[0-9]{2}:[0-9]{2}:([0-9]{2})`);
-      const fr = d.rxExtract(v, `${T}[0-9]{2}:[0-9]{2}:[0-9]{2}[.,]([0-9]{1,3})`);
-      const frac = `(coalesce(${x.toInt(fr)}, 0) * (CASE ${d.length(`coalesce(${fr}, '')`)} WHEN 1 THEN 100 WHEN 2 THEN 10 ELSE 1 END))`;
-      const pm = d.rx(v, `[pP][mM]${W}*$`);
-      const am = d.rx(v, `[aA][mM]${W}*$`);
-      const ampm = `(CASE WHEN ${pm} THEN (CASE WHEN ${hh} = 12 THEN 0 ELSE 12 END) WHEN ${am} THEN (CASE WHEN ${hh} = 12 THEN -12 ELSE 0 END) ELSE 0 END)`;
-      const zrx = `(?::?[0-5][0-9]|:)?${W}*$`;
-      const zsign = d.rx(v, `[0-9] ?-[0-9]{2}${zrx}`);
-      const zpos = d.rx(v, `[0-9] ?\\+[0-9]{2}${zrx}`);
-      const zh = int(v, `[+-]([0-9]{2})${zrx}`);
-      const zm = int(v, `[+-][0-9]{2}:?([0-9]{2})${W}*$`);
-      const off = `(CASE WHEN ${zpos} THEN -1 WHEN ${zsign} THEN 1 ELSE 0 END) * (${zh} * 60 + ${zm}) * 60000`;
-      const time = `(((${hh} * 60 + ${mi}) * 60 + ${ss}) * 1000 + ${frac} + ${ampm} * 3600000 + ${off})`;
-      return `(CASE WHEN ${k} = 4 THEN ${days} * 86400000 WHEN ${k} = 5 THEN ${days} * 86400000 + ${d.toDouble(time)} END)`;
+    /**
+     * Epoch ms of date/datetime cells (kind k) under the value parser's reading (`e`: month-first unless
+     * --dayfirst, as `num`), under the other reading of ambiguous slash dates (`e2`, else `e`, as the profile's
+     * B range), and the slash-date evidence `ev`: 1 only day-first, 2 only month-first, 3 ambiguous (two readings).
+     */
+    dates(v: string, k: string, p: DateParts, dayFirst: boolean | null): { e: string; e2: string; ev: string } {
+      const MF = mf(p);
+      const DF = df(p);
+      // which reading is `num`: preferDay = dayFirst === true ? df : !mf
+      const swap1 = dayFirst === true ? DF : `NOT ${MF}`;
+      const both = `(${MF} AND ${DF})`;
+      const reading = (swap: string) => ({
+        m: `(CASE WHEN ${p.f} = 2 AND ${swap} THEN ${p.q} ELSE ${p.p} END)`,
+        dd: `(CASE WHEN ${p.f} = 2 AND ${swap} THEN ${p.p} ELSE ${p.q} END)`,
+      });
+      const a = reading(`(${swap1})`);
+      const b = reading(`(CASE WHEN ${both} THEN NOT (${swap1}) ELSE ${swap1} END)`);
+      const time = d.toDouble(timeOf(v));
+      const epoch = (r: { m: string; dd: string }) =>
+        `(CASE WHEN ${k} = 4 THEN ${d.toDouble(daysFromCivil(p.y, r.m, r.dd))} * 86400000 WHEN ${k} = 5 THEN ${d.toDouble(daysFromCivil(p.y, r.m, r.dd))} * 86400000 + ${time} END)`;
+      const ev = `(CASE WHEN ${k} IN (4, 5) AND ${p.f} = 2 THEN (CASE WHEN ${both} THEN (CASE WHEN ${p.p} <> ${p.q} THEN 3 ELSE 0 END) WHEN ${DF} THEN 1 ELSE 2 END) ELSE 0 END)`;
+      return { e: epoch(a), e2: epoch(b), ev };
     },
   };
 }
+
+export type Classifier = ReturnType<typeof classifier>;

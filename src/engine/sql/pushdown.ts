@@ -29,7 +29,10 @@ export interface Col {
   v: string;
   k: string;
   n: string;
+  /** Epoch ms (the parser's reading), the other reading of ambiguous slash dates, slash-date evidence (1 day-first only, 2 month-first only, 3 ambiguous). */
   e: string;
+  e2: string;
+  ev: string;
 }
 
 export interface Ctx {
@@ -47,33 +50,49 @@ export interface Ctx {
 export function buildCtx(client: SqlClient, described: { name: string; type: string }[], options: AuditOptions): Ctx {
   const c = classifier(client.engine);
   const d = c.d;
-  const cols: Col[] = described.map((x, i) => ({ name: x.name, sqlType: x.type, cls: classOfType(x.type), v: `v${i}`, k: `k${i}`, n: `n${i}`, e: `e${i}` }));
+  const cols: Col[] = described.map((x, i) => ({ name: x.name, sqlType: x.type, cls: classOfType(x.type), v: `v${i}`, k: `k${i}`, n: `n${i}`, e: `e${i}`, e2: `g${i}`, ev: `w${i}` }));
   const na = [...options.naValues];
+  const text = (col: Col) => col.cls === 'text';
+  const raw = (col: Col) => (col.cls === 'number' ? `r${col.v}, ` : '');
   const l0 = cols.map((col) => {
-    const raw = d.ident(col.name);
+    const r = d.ident(col.name);
     return col.cls === 'text' && /^(VARCHAR|TEXT|STRING|NULLABLE\(STRING\)|CHARACTER VARYING.*)$/i.test(col.sqlType)
-      ? `${raw} AS ${col.v}`
-      : `${d.toText(raw)} AS ${col.v}, ${raw} AS r${col.v}`;
+      ? `${r} AS ${col.v}`
+      : `${d.toText(r)} AS ${col.v}, ${r} AS r${col.v}`;
   });
+  // date parts of text columns: raw numbers, then month/day, then the kind, then numbers and epochs
+  const dp = (col: Col) => ({ f: `f${col.v}`, y: `y${col.v}`, p: `p${col.v}`, q: `q${col.v}` });
   const l1 = cols.map((col) => {
+    if (!text(col)) return `${col.v}, ${raw(col)}${col.cls === 'bool' ? `r${col.v}` : ''}`.replace(/, $/, '');
+    const r = c.dateRaw(col.v);
+    return `${col.v}, ${r.f} AS f${col.v}, ${r.y} AS y${col.v}, ${r.a1} AS a1${col.v}, ${r.a2} AS a2${col.v}, ${r.a3} AS a3${col.v}, ${r.mo} AS mo${col.v}`;
+  });
+  const l2 = cols.map((col) => {
+    if (!text(col)) return `${col.v}, ${raw(col)}${col.cls === 'bool' ? `r${col.v}` : ''}`.replace(/, $/, '');
+    const { p, q } = c.datePQ(`f${col.v}`, `a1${col.v}`, `a2${col.v}`, `a3${col.v}`, `mo${col.v}`);
+    return `${col.v}, f${col.v}, y${col.v}, ${p} AS p${col.v}, ${q} AS q${col.v}`;
+  });
+  const l3 = cols.map((col) => {
     let kind: string;
-    if (col.cls === 'text') kind = c.kind(col.v, na);
+    if (col.cls === 'text') kind = c.kind(col.v, na, dp(col));
     else if (col.cls === 'bool') kind = `(CASE WHEN r${col.v} IS NULL THEN 0 ELSE 3 END)`;
     else {
       const r = d.toDouble(`r${col.v}`);
       // NaN is missing; integer-valued numbers are integers (as Number.isInteger in the value parser)
       kind = `(CASE WHEN r${col.v} IS NULL THEN 0 WHEN NOT (${r} = ${r}) THEN 0 WHEN ${r} = floor(${r}) AND abs(${r}) < ${d.num(Infinity)} THEN 1 ELSE 2 END)`;
     }
-    return `${col.v}, ${col.cls === 'number' ? `r${col.v}, ` : ''}${kind} AS ${col.k}`;
+    return `${col.v}, ${raw(col)}${text(col) ? `f${col.v}, y${col.v}, p${col.v}, q${col.v}, ` : ''}${kind} AS ${col.k}`;
   });
-  const l2 = cols.map((col) => {
+  const l4 = cols.map((col) => {
     const num = col.cls === 'number' ? d.toDouble(`r${col.v}`) : c.number(col.v);
     const n = `(CASE WHEN ${col.k} IN (1, 2) THEN ${num} END)`;
-    const e = col.cls === 'text' ? c.epoch(col.v, col.k) : c.x.nullDouble;
-    return `${col.v}, ${col.k}, ${n} AS ${col.n}, ${e} AS ${col.e}`;
+    const dt = text(col) ? c.dates(col.v, col.k, dp(col), options.dayFirst) : { e: c.x.nullDouble, e2: c.x.nullDouble, ev: '0' };
+    return `${col.v}, ${col.k}, ${n} AS ${col.n}, ${dt.e} AS ${col.e}, ${dt.e2} AS ${col.e2}, ${dt.ev} AS ${col.ev}`;
   });
+  // PostgreSQL would pull the layers up into one expression, repeating each alias's SQL at every use: OFFSET 0 keeps them apart
+  const fence = client.engine === 'postgres' ? ' OFFSET 0' : '';
   const cells =
-    `SELECT ${l2.join(', ')} FROM (SELECT ${l1.join(', ')} FROM (SELECT ${l0.join(', ')} FROM ${client.relation}) AS s0) AS s1`;
+    `SELECT ${l4.join(', ')} FROM (SELECT ${l3.join(', ')} FROM (SELECT ${l2.join(', ')} FROM (SELECT ${l1.join(', ')} FROM (SELECT ${l0.join(', ')} FROM ${client.relation}${fence}) AS s0${fence}) AS s1${fence}) AS s2${fence}) AS s3`;
   const keyCols = options.keyColumns?.length ? cols.filter((x) => options.keyColumns!.includes(x.name)) : [];
   const order = (keyCols.length ? keyCols : cols).map((x) => d.collate(x.v));
   return { client, c, cols, cells, orderBy: order.join(', '), rows: 0, queries: 0 };
@@ -110,12 +129,19 @@ export interface ColFacts {
   eMin: number | null;
   eMax: number | null;
   otherDates: number;
+  /** Slash dates that can only be day-first, only month-first, and ambiguous ones with two readings. */
+  dayEv: number;
+  monthEv: number;
+  ambiguous: number;
+  /** Date range under the other reading of ambiguous slash dates (the profile's B range). */
+  e2Min: number | null;
+  e2Max: number | null;
 }
 
 export async function phase1(ctx: Ctx): Promise<{ rows: number; facts: ColFacts[] }> {
   const { d } = ctx.c;
   const ex: string[] = [d.agg('count', '*', null)];
-  const per = 21;
+  const per = 26;
   for (const col of ctx.cols) {
     for (let k = 0; k <= 6; k++) ex.push(d.agg('count', '*', `${col.k} = ${k}`));
     ex.push(d.agg('count', '*', `${col.k} = 6 AND ${d.rx(col.v, '^0[0-9]+$')}`));
@@ -130,8 +156,13 @@ export async function phase1(ctx: Ctx): Promise<{ rows: number; facts: ColFacts[
     ex.push(d.agg('min', col.n, num), d.agg('max', col.n, num), d.agg('avg', col.n, fin), d.agg('stddev', col.n, fin));
     ex.push(d.agg('min', d.collate(col.v), `${col.k} > 0`), d.agg('max', d.collate(col.v), `${col.k} > 0`));
     ex.push(d.agg('min', col.e, `${col.k} IN (4, 5)`), d.agg('max', col.e, `${col.k} IN (4, 5)`));
-    ex.push(col.cls === 'text' ? d.agg('count', '*', `${col.k} = 6 AND ${d.rx(col.v, ctx.c.otherDateRx)}`) : '0');
+    const other = ctx.c.otherDateRx;
+    ex.push(col.cls === 'text' && other ? d.agg('count', '*', `${col.k} = 6 AND ${d.rx(col.v, other)}`) : '0');
     ex.push(d.agg('count', '*', `${num} AND ${col.n} = ${d.num(Infinity)}`), d.agg('count', '*', `${num} AND ${col.n} = ${d.num(-Infinity)}`));
+    if (col.cls === 'text') {
+      for (const ev of [1, 2, 3]) ex.push(d.agg('count', '*', `${col.ev} = ${ev}`));
+      ex.push(d.agg('min', col.e2, `${col.k} IN (4, 5)`), d.agg('max', col.e2, `${col.k} IN (4, 5)`));
+    } else ex.push('0', '0', '0', d.agg('min', col.e2, null), d.agg('max', col.e2, null));
   }
   const r = await aggregate(ctx, ex);
   const rows = cellNumber(r[0]) ?? 0;
@@ -160,6 +191,11 @@ export async function phase1(ctx: Ctx): Promise<{ rows: number; facts: ColFacts[
       eMin: g(16),
       eMax: g(17),
       otherDates: g(18) ?? 0,
+      dayEv: g(21) ?? 0,
+      monthEv: g(22) ?? 0,
+      ambiguous: g(23) ?? 0,
+      e2Min: g(24),
+      e2Max: g(25),
     };
   });
   return { rows, facts };
@@ -245,6 +281,21 @@ export async function buildProfiles(ctx: Ctx, rows: number, facts: ColFacts[], o
   const types = ctx.cols.map((col, i) => inferTypeFrom(col.name, facts[i]!, rows, o));
   const numeric = types.map((t) => t === 'integer' || t === 'float');
 
+  // slash-date order per date column, as finalizeColumn: which reading gives the range
+  const dates = ctx.cols.map((_, i) => {
+    const f = facts[i]!;
+    if (types[i] !== 'date' && types[i] !== 'datetime') return { dateOrder: null, dayFirst: null, useB: false };
+    let dateOrder: ColumnDetail['dateOrder'] = null;
+    if (f.dayEv > 0 && f.monthEv > 0) dateOrder = 'mixed';
+    else if (f.dayEv > 0) dateOrder = 'day-first';
+    else if (f.monthEv > 0) dateOrder = 'month-first';
+    else if (f.ambiguous > 0) dateOrder = 'ambiguous';
+    const optDay = o.dayFirst === true;
+    const useB = dateOrder === 'day-first' ? !optDay : dateOrder === 'month-first' ? optDay : false;
+    const dayFirst = dateOrder === 'day-first' ? true : dateOrder === 'month-first' ? false : optDay ? true : null;
+    return { dateOrder, dayFirst, useB };
+  });
+
   // phase 2: order statistics, histograms, date min/max texts
   const p2: string[] = [];
   const p2map: { i: number; what: 'os' | 'hist' | 'dmin' | 'dmax'; ranks?: number[]; edges?: number[] }[] = [];
@@ -265,9 +316,10 @@ export async function buildProfiles(ctx: Ctx, rows: number, facts: ColFacts[], o
       }
     }
     if ((types[i] === 'date' || types[i] === 'datetime') && f.eMin !== null) {
-      p2.push(d.agg('min', d.collate(col.v), `${col.k} IN (4, 5) AND ${col.e} = ${d.num(f.eMin)}`));
+      const [e, lo, hi] = dates[i]!.useB ? [col.e2, f.e2Min!, f.e2Max!] : [col.e, f.eMin, f.eMax!];
+      p2.push(d.agg('min', d.collate(col.v), `${col.k} IN (4, 5) AND ${e} = ${d.num(lo)}`));
       p2map.push({ i, what: 'dmin' });
-      p2.push(d.agg('max', d.collate(col.v), `${col.k} IN (4, 5) AND ${col.e} = ${d.num(f.eMax!)}`));
+      p2.push(d.agg('max', d.collate(col.v), `${col.k} IN (4, 5) AND ${e} = ${d.num(hi)}`));
       p2map.push({ i, what: 'dmax' });
     }
   });
@@ -439,6 +491,9 @@ export async function buildProfiles(ctx: Ctx, rows: number, facts: ColFacts[], o
       const mm = dminmax.get(i);
       min = mm?.min ?? null;
       max = mm?.max ?? null;
+      const dt = dates[i]!;
+      if (dt.dateOrder === 'ambiguous') notes.push('slash dates are ambiguous (no day above 12): read as ' + (o.dayFirst ? 'day-first' : 'month-first'));
+      if (dt.dateOrder === 'mixed') notes.push('slash dates are both day-first and month-first');
     } else if (type !== 'empty' && type !== 'boolean') {
       min = f.tMin;
       max = f.tMax;
@@ -481,8 +536,8 @@ export async function buildProfiles(ctx: Ctx, rows: number, facts: ColFacts[], o
       sorted: null,
       values: null,
       sketch: null,
-      dayFirst: null,
-      dateOrder: null,
+      dayFirst: dates[i]!.dayFirst,
+      dateOrder: dates[i]!.dateOrder,
       control: f.control,
       controlExamples: [],
       fences,
