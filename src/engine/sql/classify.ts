@@ -146,7 +146,7 @@ export function classifier(engine: EngineName) {
      * --dayfirst, as `num`), under the other reading of ambiguous slash dates (`e2`, else `e`, as the profile's
      * B range), and the slash-date evidence `ev`: 1 only day-first, 2 only month-first, 3 ambiguous (two readings).
      */
-    dates(v: string, k: string, p: DateParts, dayFirst: boolean | null): { e: string; e2: string; ev: string } {
+    dates(v: string, k: string, p: DateParts, dayFirst: boolean | null): { m1: string; d1: string; m2: string; d2: string; tm: string; ev: string } {
       const MF = mf(p);
       const DF = df(p);
       // which reading is `num`: preferDay = dayFirst === true ? df : !mf
@@ -158,11 +158,12 @@ export function classifier(engine: EngineName) {
       });
       const a = reading(`(${swap1})`);
       const b = reading(`(CASE WHEN ${both} THEN NOT (${swap1}) ELSE ${swap1} END)`);
-      const time = d.toDouble(timeOf(v));
-      const epoch = (r: { m: string; dd: string }) =>
-        `(CASE WHEN ${k} = 4 THEN ${d.toDouble(daysFromCivil(p.y, r.m, r.dd))} * 86400000 WHEN ${k} = 5 THEN ${d.toDouble(daysFromCivil(p.y, r.m, r.dd))} * 86400000 + ${time} END)`;
       const ev = `(CASE WHEN ${k} IN (4, 5) AND ${p.f} = 2 THEN (CASE WHEN ${both} THEN (CASE WHEN ${p.p} <> ${p.q} THEN 3 ELSE 0 END) WHEN ${DF} THEN 1 ELSE 2 END) ELSE 0 END)`;
-      return { e: epoch(a), e2: epoch(b), ev };
+      return { m1: a.m, d1: a.dd, m2: b.m, d2: b.dd, tm: `(CASE WHEN ${k} = 5 THEN ${d.toDouble(timeOf(v))} ELSE ${d.num(0)} END)`, ev };
+    },
+    /** Epoch ms of a date/datetime cell from the aliases of a reading (year, month, day, time of day). */
+    epoch(k: string, y: string, m: string, dd: string, tm: string): string {
+      return `(CASE WHEN ${k} IN (4, 5) THEN ${d.toDouble(daysFromCivil(y, m, dd))} * 86400000 + ${tm} END)`;
     },
   };
 }

@@ -86,13 +86,20 @@ export function buildCtx(client: SqlClient, described: { name: string; type: str
   const l4 = cols.map((col) => {
     const num = col.cls === 'number' ? d.toDouble(`r${col.v}`) : c.number(col.v);
     const n = `(CASE WHEN ${col.k} IN (1, 2) THEN ${num} END)`;
-    const dt = text(col) ? c.dates(col.v, col.k, dp(col), options.dayFirst) : { e: c.x.nullDouble, e2: c.x.nullDouble, ev: '0' };
-    return `${col.v}, ${col.k}, ${n} AS ${col.n}, ${dt.e} AS ${col.e}, ${dt.e2} AS ${col.e2}, ${dt.ev} AS ${col.ev}`;
+    if (!text(col)) return `${col.v}, ${col.k}, ${n} AS ${col.n}`;
+    const r = c.dates(col.v, col.k, dp(col), options.dayFirst);
+    return `${col.v}, ${col.k}, ${n} AS ${col.n}, y${col.v}, ${r.m1} AS m1${col.v}, ${r.d1} AS d1${col.v}, ${r.m2} AS m2${col.v}, ${r.d2} AS d2${col.v}, ${r.tm} AS t${col.v}, ${r.ev} AS ${col.ev}`;
+  });
+  const l5 = cols.map((col) => {
+    if (!text(col)) return `${col.v}, ${col.k}, ${col.n}, ${c.x.nullDouble} AS ${col.e}, ${c.x.nullDouble} AS ${col.e2}, 0 AS ${col.ev}`;
+    const y = `y${col.v}`;
+    const t = `t${col.v}`;
+    return `${col.v}, ${col.k}, ${col.n}, ${c.epoch(col.k, y, `m1${col.v}`, `d1${col.v}`, t)} AS ${col.e}, ${c.epoch(col.k, y, `m2${col.v}`, `d2${col.v}`, t)} AS ${col.e2}, ${col.ev}`;
   });
   // PostgreSQL would pull the layers up into one expression, repeating each alias's SQL at every use: OFFSET 0 keeps them apart
   const fence = client.engine === 'postgres' ? ' OFFSET 0' : '';
   const cells =
-    `SELECT ${l4.join(', ')} FROM (SELECT ${l3.join(', ')} FROM (SELECT ${l2.join(', ')} FROM (SELECT ${l1.join(', ')} FROM (SELECT ${l0.join(', ')} FROM ${client.relation}${fence}) AS s0${fence}) AS s1${fence}) AS s2${fence}) AS s3`;
+    `SELECT ${l5.join(', ')} FROM (SELECT ${l4.join(', ')} FROM (SELECT ${l3.join(', ')} FROM (SELECT ${l2.join(', ')} FROM (SELECT ${l1.join(', ')} FROM (SELECT ${l0.join(', ')} FROM ${client.relation}${fence}) AS s0${fence}) AS s1${fence}) AS s2${fence}) AS s3${fence}) AS s4`;
   const keyCols = options.keyColumns?.length ? cols.filter((x) => options.keyColumns!.includes(x.name)) : [];
   const order = (keyCols.length ? keyCols : cols).map((x) => d.collate(x.v));
   return { client, c, cols, cells, orderBy: order.join(', '), rows: 0, queries: 0 };
