@@ -14,7 +14,7 @@
  * Merges (sum the maps, then one reduction) keep the same bound over the combined N. While no
  * reduction has happened (dec = 0) every count is exact and merges are exact.
  *
- * Memory: one Map entry per value held (at most `cap`): roughly 40-80 bytes plus the string.
+ * Memory: one Map entry per value held (at most `cap`): roughly 60-100 bytes (the count lives in a one-slot array) plus the string.
  * Amortised cost: a reduction sorts <= cap counts and frees >= cap / 2 entries.
  *
  * State: plain object holding a Map (structuredClone-safe). Merges mutate and return a.
@@ -28,7 +28,8 @@ export interface TopKState {
   cap: number;
   /** Entries kept by a reduction: floor(cap / 2). */
   k: number;
-  map: Map<string, number>;
+  /** Value -> count, in a one-slot array so an update is one lookup (get) instead of two (get + set). */
+  map: Map<string, [number]>;
   /** Total count added (N). */
   n: number;
   /** Total subtracted by reductions: the bound on each count's underestimate; 0 while exact. */
@@ -46,13 +47,13 @@ function reduce(s: TopKState): void {
   const m = s.map;
   const counts = new Float64Array(m.size);
   let i = 0;
-  for (const c of m.values()) counts[i++] = c;
+  for (const c of m.values()) counts[i++] = c[0];
   sortFloat64(counts);
   // (k+1)-th largest.
   const cstar = counts[counts.length - 1 - s.k]!;
   for (const [v, c] of m) {
-    if (c <= cstar) m.delete(v);
-    else m.set(v, c - cstar);
+    if (c[0] <= cstar) m.delete(v);
+    else c[0] -= cstar;
   }
   s.dec += cstar;
 }
@@ -63,17 +64,21 @@ export function tkAdd(s: TopKState, value: string, count = 1): void {
   const m = s.map;
   const c = m.get(value);
   if (c !== undefined) {
-    m.set(value, c + count);
+    c[0] += count;
     return;
   }
-  m.set(flat(value), count); // a new key lives on: it must not pin the reader's chunk string
+  m.set(flat(value), [count]); // a new key lives on: it must not pin the reader's chunk string
   if (m.size > s.cap) reduce(s);
 }
 
 /** Merge b into a (a mutated and returned; b untouched). a's cap applies. */
 export function tkMerge(a: TopKState, b: TopKState): TopKState {
   const m = a.map;
-  for (const [v, c] of b.map) m.set(v, (m.get(v) ?? 0) + c);
+  for (const [v, c] of b.map) {
+    const x = m.get(v);
+    if (x !== undefined) x[0] += c[0];
+    else m.set(v, [c[0]]);
+  }
   a.n += b.n;
   a.dec += b.dec;
   if (m.size > a.cap) reduce(a);
@@ -98,7 +103,7 @@ export function tkSize(s: TopKState): number {
 /** The n most frequent values, by count descending then value ascending (code-unit order). */
 export function tkTop(s: TopKState, n: number): { value: string; count: number }[] {
   const out: { value: string; count: number }[] = [];
-  for (const [value, count] of s.map) out.push({ value, count });
+  for (const [value, count] of s.map) out.push({ value, count: count[0] });
   out.sort((x, y) => (y.count - x.count) || (x.value < y.value ? -1 : x.value > y.value ? 1 : 0));
   if (out.length > n) out.length = Math.max(0, n);
   return out;
