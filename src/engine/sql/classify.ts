@@ -146,9 +146,14 @@ export function classifier(engine: EngineName) {
      * --dayfirst, as `num`), under the other reading of ambiguous slash dates (`e2`, else `e`, as the profile's
      * B range), and the slash-date evidence `ev`: 1 only day-first, 2 only month-first, 3 ambiguous (two readings).
      */
-    dates(v: string, k: string, p: DateParts, dayFirst: boolean | null): { m1: string; d1: string; m2: string; d2: string; tm: string; ev: string } {
-      const MF = mf(p);
-      const DF = df(p);
+    /** 0/1 SQL: the month-first / day-first reading of the date parts is a valid date (day-first only for slash dates). */
+    readable(p: DateParts): { mf: string; df: string } {
+      return { mf: d.b2i(mf(p)), df: d.b2i(df(p)) };
+    },
+    /** Readings of date cells; `ab` are aliases of `readable` when the caller has them. */
+    dates(v: string, k: string, p: DateParts, dayFirst: boolean | null, ab?: { mf: string; df: string }): { m1: string; d1: string; m2: string; d2: string; tm: string; ev: string } {
+      const MF = ab ? `(${ab.mf} = 1)` : mf(p);
+      const DF = ab ? `(${ab.df} = 1)` : df(p);
       // which reading is `num`: preferDay = dayFirst === true ? df : !mf
       const swap1 = dayFirst === true ? DF : `NOT ${MF}`;
       const both = `(${MF} AND ${DF})`;

@@ -81,13 +81,15 @@ export function buildCtx(client: SqlClient, described: { name: string; type: str
       // NaN is missing; integer-valued numbers are integers (as Number.isInteger in the value parser)
       kind = `(CASE WHEN r${col.v} IS NULL THEN 0 WHEN NOT (${r} = ${r}) THEN 0 WHEN ${r} = floor(${r}) AND abs(${r}) < ${d.num(Infinity)} THEN 1 ELSE 2 END)`;
     }
-    return `${col.v}, ${raw(col)}${text(col) ? `f${col.v}, y${col.v}, p${col.v}, q${col.v}, ` : ''}${kind} AS ${col.k}`;
+    if (!text(col)) return `${col.v}, ${raw(col)}${kind} AS ${col.k}`;
+    const rd = c.readable(dp(col));
+    return `${col.v}, f${col.v}, y${col.v}, p${col.v}, q${col.v}, ${rd.mf} AS mf${col.v}, ${rd.df} AS df${col.v}, ${kind} AS ${col.k}`;
   });
   const l4 = cols.map((col) => {
     const num = col.cls === 'number' ? d.toDouble(`r${col.v}`) : c.number(col.v);
     const n = `(CASE WHEN ${col.k} IN (1, 2) THEN ${num} END)`;
     if (!text(col)) return `${col.v}, ${col.k}, ${n} AS ${col.n}`;
-    const r = c.dates(col.v, col.k, dp(col), options.dayFirst);
+    const r = c.dates(col.v, col.k, dp(col), options.dayFirst, { mf: `mf${col.v}`, df: `df${col.v}` });
     return `${col.v}, ${col.k}, ${n} AS ${col.n}, y${col.v}, ${r.m1} AS m1${col.v}, ${r.d1} AS d1${col.v}, ${r.m2} AS m2${col.v}, ${r.d2} AS d2${col.v}, ${r.tm} AS t${col.v}, ${r.ev} AS ${col.ev}`;
   });
   const l5 = cols.map((col) => {
