@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 import { auditTable, parseTableUrl } from '../../src/engine/sql/table.js';
 import { InputError } from '../../src/errors.js';
-import { chLoadCsv, clickhouseBin, compareReports, datesCsv, generatedCsv, options, PENGUINS, PUSHED_CHECKS, RULES, startClickHouse, streaming, tmp, WEATHER, type ChCluster } from './servers.js';
+import { clickhouseClient } from '../../src/engine/sql/clients.js';
+import { cellsAgree, chLoadCsv, clickhouseBin, compareReports, datesCsv, trickyDatesCsv, generatedCsv, options, PENGUINS, PUSHED_CHECKS, RULES, startClickHouse, streaming, tmp, WEATHER, type ChCluster } from './servers.js';
 
 const available = clickhouseBin() !== null;
 if (!available) console.warn('skipping ClickHouse pushdown tests: clickhouse-server not found (apt-get install -y clickhouse-server clickhouse-client)');
@@ -24,6 +25,7 @@ describe.skipIf(!available)('clickhouse pushdown (two shards, Distributed table)
     await chLoadCsv(ch, 'weather', WEATHER);
     await chLoadCsv(ch, 'gen', GEN);
     await chLoadCsv(ch, 'dates', DATES);
+    await chLoadCsv(ch, 'tricky', trickyDatesCsv(dir));
   }, 120_000);
   afterAll(async () => ch?.stop(), 60_000);
 
@@ -47,6 +49,17 @@ describe.skipIf(!available)('clickhouse pushdown (two shards, Distributed table)
       expect(t.findings.filter((f) => f.id === 'not-evaluated')).toEqual([]);
     });
   }
+
+  it('per-cell kinds, readings and slash-date evidence of tricky dates equal the value parser', async () => {
+    for (const dayFirst of [null, true] as const) {
+      const client = clickhouseClient({ url: `http://${ch.url}`, user: 'default', password: 'dq-test-pw', database: 'tricky', table: 'tricky.dist', timeoutMs: 30_000 });
+      try {
+        await cellsAgree(client, dayFirst);
+      } finally {
+        await client.close();
+      }
+    }
+  });
 
   it('value and expression rules', async () => {
     const o = options({ checks: { rules: RULES as never } });

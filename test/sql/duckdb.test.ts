@@ -3,8 +3,9 @@ import { describe, expect, it, vi } from 'vitest';
 vi.setConfig({ testTimeout: 120_000 });
 import { auditTable, parseTableUrl } from '../../src/engine/sql/table.js';
 import { writeFileSync } from 'node:fs';
+import { duckdbClient } from '../../src/engine/sql/clients.js';
 import { selectCheckers } from '../../src/engine/audit.js';
-import { compareReports, datesCsv, generatedCsv, options, PENGUINS, PUSHED_CHECKS, RULES, streaming, tmp, WEATHER } from './servers.js';
+import { cellsAgree, compareReports, datesCsv, trickyDatesCsv, generatedCsv, options, PENGUINS, PUSHED_CHECKS, RULES, streaming, tmp, WEATHER } from './servers.js';
 
 const dir = tmp();
 const GEN = generatedCsv(dir);
@@ -35,6 +36,17 @@ describe('duckdb pushdown equals the streaming audit', () => {
       expect(t.findings.filter((f) => f.id === 'not-evaluated')).toEqual([]);
     });
   }
+});
+
+describe('duckdb pushdown: the date classifier per cell', () => {
+  it('per-cell kinds, readings and slash-date evidence of tricky dates equal the value parser', async () => {
+    const f = trickyDatesCsv(tmp());
+    for (const dayFirst of [null, true] as const) {
+      const client = await duckdbClient(f, 'csv', null, 30000);
+      await cellsAgree(client, dayFirst);
+      await client.close();
+    }
+  });
 });
 
 describe('duckdb pushdown: rules and safety', () => {

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 import { auditTable, parseTableUrl } from '../../src/engine/sql/table.js';
 import { InputError } from '../../src/errors.js';
-import { RULES, compareReports, datesCsv, generatedCsv, options, PENGUINS, PUSHED_CHECKS, pgLoadCsv, startPostgres, streaming, tmp, WEATHER, type PgServer } from './servers.js';
+import { postgresClient } from '../../src/engine/sql/clients.js';
+import { RULES, cellsAgree, compareReports, datesCsv, trickyDatesCsv, generatedCsv, options, PENGUINS, PUSHED_CHECKS, pgLoadCsv, startPostgres, streaming, tmp, WEATHER, type PgServer } from './servers.js';
 
 const started = startPostgres();
 const pg = typeof started === 'string' ? null : started;
@@ -25,6 +26,7 @@ d('postgres pushdown equals the streaming audit', () => {
     pgLoadCsv(server, 'dq.weather', WEATHER);
     pgLoadCsv(server, 'dq.generated', GEN);
     pgLoadCsv(server, 'dq.dates', DATES);
+    pgLoadCsv(server, 'dq.tricky', trickyDatesCsv(dir));
   });
   afterAll(() => server.stop());
 
@@ -48,6 +50,17 @@ d('postgres pushdown equals the streaming audit', () => {
       expect(t.findings.filter((f) => f.id === 'not-evaluated')).toEqual([]);
     });
   }
+
+  it('per-cell kinds, readings and slash-date evidence of tricky dates equal the value parser', async () => {
+    for (const dayFirst of [null, true] as const) {
+      const client = await postgresClient({ host: '127.0.0.1', port: server.port, user: 'postgres', database: 'postgres', password: server.password, table: 'dq.tricky', timeoutMs: 30_000 });
+      try {
+        await cellsAgree(client, dayFirst);
+      } finally {
+        await client.close();
+      }
+    }
+  });
 
   it('value and expression rules', async () => {
     const o = options({ checks: { rules: RULES as never } });

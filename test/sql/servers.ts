@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect } from 'vitest';
 import { audit } from '../../src/engine/audit.js';
-import { DEFAULT_NA_VALUES } from '../../src/schema/values.js';
+import { DEFAULT_NA_VALUES, viewColumn } from '../../src/schema/values.js';
+import { cellNumber, type SqlClient } from '../../src/engine/sql/clients.js';
+import { buildCtx } from '../../src/engine/sql/pushdown.js';
 import type { AuditOptions, Report } from '../../src/core/types.js';
 import type { CompiledRules } from '../../src/config/compile.js';
 import rulesChecker from '../../src/gate/rules-checker.js';
@@ -426,4 +428,43 @@ export function datesCsv(dir: string, rows = 40): string {
   const p = join(dir, 'dates.csv');
   writeFileSync(p, lines.join('\n') + '\n');
   return p;
+}
+
+// fractions of a second beyond milliseconds are truncated in SQL epochs (compared to within 1 ms)
+export const TRICKY_DATES = ['2024-02-29', '2023-02-29', '2024-2-3', '2024/02/03T10:00', '0099-01-01', '0100-01-01', '13/1/2024', '1/13/2024', '12/12/2024', '00/12/2024', '1/1/99', '1/1/0099',
+ '31.04.2024', '30.04.2024', '1.1.2024 24:00', '1.1.2024 25:00', '15 mar 2024', '15 MARCH 2024', '15-March-2024', '15 Mar-2024', '15  Mar 2024', 'Sept 3 2024', 'sept. 3, 2024', 'Sep. 03 2024',
+ 'Mar 15,2024', 'Mar 15 ,2024', 'Mar 1 2024 1:00', 'Mar 1 2024 01:00 PM', 'Mar 1 2024 12:30am', '1/2/2024 10:00:00.123456', '1/2/2024 10:00:60', '1/2/2024T10:00 +05:30', '1/2/2024 10:00 -14', '1/2/2024 10:00+15',
+ '1/2/2024 10:00z', '1/2/2024 10:00 z', '1/2/2024 10:00+02:', ' 3/4/2024 ', '\u00a03.4.2024', '3/4/2024\t', '3 / 4 / 2024', 'Ma 1 2024', 'mayo 1 2024', 'May 32 2024', 'Jun 31 2024', '1 jun 2024', '29 Feb 2023', '29 Feb 2000', '29 Feb 1900',
+ '2024-12-31 23:59:59Z', '2024-12-31T23:59:59.9+01:00', '12/31/2024 11:59:59 PM', '31/12/2024 11:59 PM', '15.03.2024T10:00', '15.03.24', '5/5/2024 10:00 am extra', 'Dec 25 2024 10:00:00 +0000', '1-Jan-2024 00:00'];
+
+
+/** One column `v` of TRICKY_DATES (every cell quoted). */
+export function trickyDatesCsv(dir: string): string {
+  const f = join(dir, 'dates-cells.csv');
+  writeFileSync(f, 'v\n' + TRICKY_DATES.map((v) => `"${v.replace(/"/g, '""')}"`).join('\n') + '\n');
+  return f;
+}
+
+/** Kind, epoch under both readings and slash-date evidence of every cell of TRICKY_DATES equal the value parser's. */
+export async function cellsAgree(client: SqlClient, dayFirst: boolean | null): Promise<void> {
+  const ctx = buildCtx(client, await client.describe(), options({ dayFirst }));
+  const rows = await client.query(`SELECT v0, k0, e0, g0, w0 FROM (${ctx.cells}) AS s`);
+  expect(rows.map((r) => r[0]).sort()).toEqual([...TRICKY_DATES].sort());
+  const bad: string[] = [];
+  let dayEv = 0;
+  let monthEv = 0;
+  for (const r of rows) {
+    const view = viewColumn([r[0]!], 1, { naValues: new Set(DEFAULT_NA_VALUES), decimalComma: false, dayFirst });
+    dayEv += view.dayFirstEvidence;
+    monthEv += view.monthFirstEvidence;
+    const k = Number(r[1]);
+    const want = view.kind[0]!;
+    const wantE = want === 4 || want === 5 ? view.num[0]! : null;
+    const altE = view.alt && view.alt[0] === view.alt[0] ? view.alt[0]! : wantE;
+    const off = (x: string | null | undefined, y: number | null) => (y === null ? false : !(Math.abs((cellNumber(x ?? null) ?? NaN) - y) < 1));
+    if (k !== want || off(r[2], wantE) || off(r[3], altE)) bad.push(`${JSON.stringify(r[0])}: sql k=${k} e=${r[2]} e2=${r[3]} | parser k=${want} e=${wantE} alt=${altE}`);
+  }
+  expect(bad, `${client.engine} dayFirst ${dayFirst}`).toEqual([]);
+  expect(rows.filter((r) => r[4] === '1').length).toBe(dayEv);
+  expect(rows.filter((r) => r[4] === '2').length).toBe(monthEv);
 }
