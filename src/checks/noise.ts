@@ -3,23 +3,20 @@
  * and suspected disguised missing values: sentinels such as -999, 9999, 'unknown', '?' that stand out
  * among a column's extremes or top values (a finding only; not counted as missing or scored).
  */
-import { Kind, defineChecker, type ColumnTallies, type Finding } from '../core/types.js';
+import { Kind, defineProfileChecker, type ColumnTallies, type Finding } from '../core/types.js';
 
 const KIND_NAMES = ['missing', 'integer', 'float', 'boolean', 'date', 'datetime', 'text'];
 const SENTINEL_NUMBERS = new Set([-999, -9999, -99999, 999, 9999, 99999, 999999, -1, -99, 99]);
 const SENTINEL_TEXT = new Set(['unknown', 'unk', '?', '??', '-', '--', 'missing', 'none given', 'not available', 'tbd', 'xxx', 'n.a.', 'na.', '.', 'blank', 'empty', 'undefined', 'not applicable']);
 
-export default defineChecker<null>({
-  meta: {
+export default defineProfileChecker(
+  {
     id: 'noise',
     dimension: 'validity',
     description: 'Values of the wrong type, control characters and suspected disguised missing values.',
     default: true,
   },
-  init: () => null,
-  update() {},
-  merge: () => null,
-  finalize(_s, ctx) {
+  (ctx) => {
     const findings: Finding[] = [];
     const tallies: Record<string, ColumnTallies> = {};
     ctx.columns.forEach((col, i) => {
@@ -89,4 +86,4 @@ export default defineChecker<null>({
     void Kind;
     return { findings, tallies };
   },
-});
+);

@@ -7,20 +7,17 @@
  * (on the log scale for positive, right-skewed columns, so heavy tails are not punished); Tukey is for reporting.
  * Identifier-like columns are skipped.
  */
-import { defineChecker, type ColumnTallies, type Finding } from '../core/types.js';
+import { defineProfileChecker, type ColumnTallies, type Finding } from '../core/types.js';
 import { firstOutside } from './profile.js';
 
-export default defineChecker<null>({
-  meta: {
+export default defineProfileChecker(
+  {
     id: 'outliers',
     dimension: 'accuracy',
     description: 'Outliers per numeric column by Tukey fences, z-score and robust (MAD) rules.',
     default: true,
   },
-  init: () => null,
-  update() {},
-  merge: () => null,
-  finalize(_s, ctx) {
+  (ctx) => {
     const findings: Finding[] = [];
     const tallies: Record<string, ColumnTallies> = {};
     ctx.columns.forEach((col, i) => {
@@ -54,7 +51,7 @@ export default defineChecker<null>({
     });
     return { findings, tallies };
   },
-});
+);
 
 function fmt(x: number): string {
   return Number.isInteger(x) ? String(x) : x.toPrecision(6).replace(/\.?0+$/, '');

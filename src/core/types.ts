@@ -206,6 +206,11 @@ export function defineChecker<S>(c: Checker<S>): Checker<S> {
   return c;
 }
 
+/** A checker that keeps no state of its own and only reads the finalized profile (ctx.columns, ctx.details). */
+export function defineProfileChecker(meta: CheckerMeta, finalize: (ctx: FinalizeContext) => CheckResult): Checker<null> {
+  return { meta, init: () => null, update() {}, merge: () => null, finalize: (_s, ctx) => finalize(ctx) };
+}
+
 /** Dimension scores and overall; `privacy` (re-identification risk) is set only when assessed and is never part of overall. */
 export type Scores = Record<Dimension, number | null> & { overall: number | null; privacy?: number | null };
 
