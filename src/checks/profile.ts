@@ -23,7 +23,7 @@ import { flat } from '../stats/strings.js';
 import { momAddArray, momMerge, momNew, std as momStd, type Moments } from '../stats/moments.js';
 import { dcAdd, dcCount, dcMerge, dcNew, type DistinctState } from '../stats/distinct.js';
 import { tkAdd, tkApproximate, tkMerge, tkNew, tkTop, type TopKState } from '../stats/topk.js';
-import { kllAdd, kllMerge, kllNew, kllQuantile as kllQ, kllSorted, type KllSorted, type KllState } from '../stats/quantiles.js';
+import { countOutside, kllAdd, kllMerge, kllNew, kllQuantile as kllQ, kllSorted, type KllSorted, type KllState } from '../stats/quantiles.js';
 import {
   CHUNK,
   medianSorted,
@@ -534,27 +534,33 @@ export interface ColumnDetail {
 const NUMERIC_KINDS = [Kind.INT, Kind.FLOAT];
 
 export function inferType(st: ColumnState, o: AuditOptions): ColumnType {
-  const forced = o.types[st.name];
+  return typeFromCounts(st.name, st.kinds, st.rows, st.codes, () => columnDistinct(st, null).count, o);
+}
+
+/**
+ * The type rules from counts by kind (shared with the SQL pushdown): `kinds` indexed by Kind, `codes` the
+ * leading-zero integer codes, `distinct` asked only when the column might be categorical.
+ */
+export function typeFromCounts(name: string, k: readonly number[], rows: number, codes: number, distinct: () => number, o: AuditOptions): ColumnType {
+  const forced = o.types[name];
   if (forced) return forced;
-  const k = st.kinds;
-  const nonMissing = st.rows - k[Kind.MISSING]!;
+  const nonMissing = rows - k[Kind.MISSING]!;
   if (nonMissing === 0) return 'empty';
   const th = o.numericThreshold;
   const ints = k[Kind.INT]!;
   const floats = k[Kind.FLOAT]!;
   // leading-zero codes make an integer-looking column a string column
-  if (st.codes > 0 && (ints + st.codes) / nonMissing >= th) return 'string';
+  if (codes > 0 && (ints + codes) / nonMissing >= th) return 'string';
   if ((ints + floats) / nonMissing >= th) return floats > 0 ? 'float' : 'integer';
   if (k[Kind.BOOL]! / nonMissing >= th) return 'boolean';
   const dates = k[Kind.DATE]! + k[Kind.DATETIME]!;
   if (dates / nonMissing >= th) return k[Kind.DATETIME]! > 0 ? 'datetime' : 'date';
-  const { count } = columnDistinct(st, null);
-  if (count <= Math.max(2, Math.min(50, nonMissing / 10))) return 'categorical';
+  if (distinct() <= Math.max(2, Math.min(50, nonMissing / 10))) return 'categorical';
   return 'string';
 }
 
 /** Kinds that fit a type; other non-missing kinds are type noise. */
-function fits(type: ColumnType): number[] {
+export function fitsKinds(type: ColumnType): number[] {
   switch (type) {
     case 'integer':
       return [Kind.INT];
@@ -569,26 +575,6 @@ function fits(type: ColumnType): number[] {
     default:
       return [Kind.INT, Kind.FLOAT, Kind.BOOL, Kind.DATE, Kind.DATETIME, Kind.TEXT];
   }
-}
-
-function countOutside(sorted: Float64Array, lo: number, hi: number): number {
-  // strictly outside [lo, hi]
-  let a = 0;
-  let b = sorted.length;
-  while (a < b) {
-    const m = (a + b) >>> 1;
-    if (sorted[m]! < lo) a = m + 1;
-    else b = m;
-  }
-  const below = a;
-  a = 0;
-  b = sorted.length;
-  while (a < b) {
-    const m = (a + b) >>> 1;
-    if (sorted[m]! <= hi) a = m + 1;
-    else b = m;
-  }
-  return below + (sorted.length - a);
 }
 
 /**
@@ -683,7 +669,7 @@ export function finalizeColumn(st: ColumnState, index: number, rows: number, o: 
   const k = st.kinds;
   const missing = k[Kind.MISSING]! + Math.max(0, rows - st.rows);
   const count = rows - missing;
-  const ok = new Set(fits(type));
+  const ok = new Set(fitsKinds(type));
   const noiseKinds = new Array(KINDS).fill(0);
   let noise = 0;
   for (let kk = 1; kk < KINDS; kk++)

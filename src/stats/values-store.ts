@@ -7,7 +7,7 @@
  * State is plain data (survives structuredClone); `start` is the 1-based row of slot 0, so states of
  * consecutive row ranges merge by concatenation in row order.
  */
-import { sortFloat64 } from './quantiles.js';
+import { median, quantileSorted as quantileOf, sortFloat64 } from './quantiles.js';
 
 export const CHUNK = 1 << 16;
 
@@ -97,24 +97,12 @@ export function vsEach(s: ValuesStore, fn: (row: number, v: number) => boolean |
   }
 }
 
-/** Linear interpolation between order statistics, as numpy's default and pandas' quantile. */
+/** Linear interpolation between order statistics, as numpy's default and pandas' quantile; null when empty. */
 export function quantileSorted(sorted: Float64Array, p: number): number | null {
-  const n = sorted.length;
-  if (n === 0) return null;
-  const h = (n - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, n - 1);
-  const a = sorted[lo]!;
-  const b = sorted[hi]!;
-  const t = h - lo;
-  // numpy's _lerp: exact at both ends
-  return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t;
+  return sorted.length ? quantileOf(sorted, p) : null;
 }
 
-/** The median as numpy/pandas compute it: the mean of the two middle values for even n. */
+/** The median as numpy/pandas compute it (the mean of the two middle values for even n); null when empty. */
 export function medianSorted(sorted: Float64Array): number | null {
-  const n = sorted.length;
-  if (n === 0) return null;
-  if (n % 2 === 1) return sorted[(n - 1) / 2]!;
-  return (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2;
+  return sorted.length ? median(sorted) : null;
 }

@@ -1246,7 +1246,8 @@ export async function planCsvSplit(input: Input, opts: ReaderOptions, target: nu
           continue;
         }
         switch (st) {
-          case 1:
+          case 1: // start of a field
+          case 4: // after a closing quote (text there is literal up to the next delimiter, as at a field start)
             if (c === QUOTE) st = 3;
             else if (c === d) st = 1;
             else if (c === LF) {
@@ -1299,20 +1300,6 @@ export async function planCsvSplit(input: Input, opts: ReaderOptions, target: nu
             st = 4;
             break;
           }
-          case 4:
-            if (c === QUOTE) st = 3;
-            else if (c === d) st = 1;
-            else if (c === LF) {
-              records++;
-              lines++;
-              st = 0;
-            } else if (c === CR) {
-              records++;
-              lines++;
-              skipLF = true;
-              st = 0;
-            } else st = 2; // text after a closing quote: literal up to the next delimiter
-            break;
         }
         i++;
       }
