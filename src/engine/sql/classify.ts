@@ -96,8 +96,6 @@ export function classifier(engine: EngineName) {
   return {
     d,
     x,
-    /** No date-looking text is left unparsed: every format of the value parser is classified. */
-    otherDateRx: null as string | null,
     controlRx: '[' + [[0, 8], [0x0b, 0x0c], [0x0e, 0x1f], [0x7f, 0x9f]].map(([a, b]) => `${d.rxChar(a!)}-${d.rxChar(b!)}`).join('') + ']',
     wsClass: W,
     /** Layer 1 of the date parts: format code, year and raw numbers of text v. */

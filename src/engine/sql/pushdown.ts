@@ -14,7 +14,7 @@
  * messages and scores are computed by the same code as the streaming audit.
  */
 import { Kind, type AuditOptions, type ColumnProfile, type ColumnType, type Example } from '../../core/types.js';
-import type { ColumnDetail } from '../../checks/profile.js';
+import { fitsKinds, typeFromCounts, type ColumnDetail } from '../../checks/profile.js';
 import { cellArray, cellNumber, type Cell, type SqlClient } from './clients.js';
 import { classifier, classOfType, type Classifier, type ColumnClass } from './classify.js';
 
@@ -137,7 +137,6 @@ export interface ColFacts {
   tMax: string | null;
   eMin: number | null;
   eMax: number | null;
-  otherDates: number;
   /** Slash dates that can only be day-first, only month-first, and ambiguous ones with two readings. */
   dayEv: number;
   monthEv: number;
@@ -150,7 +149,7 @@ export interface ColFacts {
 export async function phase1(ctx: Ctx): Promise<{ rows: number; facts: ColFacts[] }> {
   const { d } = ctx.c;
   const ex: string[] = [d.agg('count', '*', null)];
-  const per = 26;
+  const per = 25;
   for (const col of ctx.cols) {
     for (let k = 0; k <= 6; k++) ex.push(d.agg('count', '*', `${col.k} = ${k}`));
     ex.push(d.agg('count', '*', `${col.k} = 6 AND ${d.rx(col.v, '^0[0-9]+$')}`));
@@ -165,8 +164,6 @@ export async function phase1(ctx: Ctx): Promise<{ rows: number; facts: ColFacts[
     ex.push(d.agg('min', col.n, num), d.agg('max', col.n, num), d.agg('avg', col.n, fin), d.agg('stddev', col.n, fin));
     ex.push(d.agg('min', d.collate(col.v), `${col.k} > 0`), d.agg('max', d.collate(col.v), `${col.k} > 0`));
     ex.push(d.agg('min', col.e, `${col.k} IN (4, 5)`), d.agg('max', col.e, `${col.k} IN (4, 5)`));
-    const other = ctx.c.otherDateRx;
-    ex.push(col.cls === 'text' && other ? d.agg('count', '*', `${col.k} = 6 AND ${d.rx(col.v, other)}`) : '0');
     ex.push(d.agg('count', '*', `${num} AND ${col.n} = ${d.num(Infinity)}`), d.agg('count', '*', `${num} AND ${col.n} = ${d.num(-Infinity)}`));
     if (col.cls === 'text') {
       for (const ev of [1, 2, 3]) ex.push(d.agg('count', '*', `${col.ev} = ${ev}`));
@@ -180,8 +177,8 @@ export async function phase1(ctx: Ctx): Promise<{ rows: number; facts: ColFacts[
     const g = (j: number) => cellNumber(r[o + j]);
     const kinds = [0, 1, 2, 3, 4, 5, 6].map((k) => g(k) ?? 0);
     const nNum = kinds[1]! + kinds[2]!;
-    const pinf = g(19) ?? 0;
-    const ninf = g(20) ?? 0;
+    const pinf = g(18) ?? 0;
+    const ninf = g(19) ?? 0;
     // infinite values make the compensated sum, the mean and the variance NaN, as in the moments of the profile
     const mean = pinf || ninf ? NaN : g(12);
     const std = pinf || ninf ? NaN : g(13);
@@ -199,12 +196,11 @@ export async function phase1(ctx: Ctx): Promise<{ rows: number; facts: ColFacts[
       tMax: r[o + 15] ?? null,
       eMin: g(16),
       eMax: g(17),
-      otherDates: g(18) ?? 0,
-      dayEv: g(21) ?? 0,
-      monthEv: g(22) ?? 0,
-      ambiguous: g(23) ?? 0,
-      e2Min: g(24),
-      e2Max: g(25),
+      dayEv: g(20) ?? 0,
+      monthEv: g(21) ?? 0,
+      ambiguous: g(22) ?? 0,
+      e2Min: g(23),
+      e2Max: g(24),
     };
   });
   return { rows, facts };
@@ -248,40 +244,9 @@ export interface Built {
 
 const emptyScores = () => ({ overall: null, completeness: null, validity: null, accuracy: null, consistency: null, uniqueness: null, timeliness: null });
 
-function fitsKinds(type: ColumnType): number[] {
-  switch (type) {
-    case 'integer':
-      return [Kind.INT];
-    case 'float':
-      return [Kind.INT, Kind.FLOAT];
-    case 'boolean':
-      return [Kind.BOOL];
-    case 'date':
-      return [Kind.DATE];
-    case 'datetime':
-      return [Kind.DATE, Kind.DATETIME];
-    default:
-      return [1, 2, 3, 4, 5, 6];
-  }
-}
-
 /** inferType of src/checks/profile.ts, from counts. */
 export function inferTypeFrom(name: string, f: ColFacts, rows: number, o: AuditOptions): ColumnType {
-  const forced = o.types[name];
-  if (forced) return forced;
-  const k = f.kinds;
-  const nonMissing = rows - k[0]!;
-  if (nonMissing === 0) return 'empty';
-  const th = o.numericThreshold;
-  const ints = k[1]!;
-  const floats = k[2]!;
-  if (f.codes > 0 && (ints + f.codes) / nonMissing >= th) return 'string';
-  if ((ints + floats) / nonMissing >= th) return floats > 0 ? 'float' : 'integer';
-  if (k[3]! / nonMissing >= th) return 'boolean';
-  const dates = k[4]! + k[5]!;
-  if (dates / nonMissing >= th) return k[5]! > 0 ? 'datetime' : 'date';
-  if (f.distinct <= Math.max(2, Math.min(50, nonMissing / 10))) return 'categorical';
-  return 'string';
+  return typeFromCounts(name, f.kinds, rows, f.codes, () => f.distinct, o);
 }
 
 /** Phases 2-4 and top values: profiles and details as finalizeColumn builds them (exact mode). */
@@ -511,8 +476,6 @@ export async function buildProfiles(ctx: Ctx, rows: number, facts: ColFacts[], o
       identifierLike = true;
       notes.push('identifier-like (all values distinct)');
     }
-    if (f.otherDates > 0)
-      notes.push(`${f.otherDates} values look like dates in a format this engine does not parse (slash, dotted or month-name dates): counted as text`);
     profiles.push({
       name: col.name,
       type,

@@ -287,9 +287,6 @@ export async function auditTable(source: TableSource, opts: TableAuditOptions): 
       exReqs.forEach((r, i) => r.put(vals[i]!));
     } else for (const r of exReqs) r.put([]);
 
-    const notParsed = built.profiles.filter((p) => p.notes?.some((n) => n.includes('does not parse')));
-    for (const p of notParsed)
-      extra.push(notEvaluated('profile', p.name, `${p.name}: dates in slash, dotted or month-name formats are not parsed on this engine (counted as text)`));
     if (rows === 0)
       extra.push({ check: 'reader', id: 'no-data-rows', dimension: null, severity: 'warn', column: null, message: `no data rows (only a header with ${ctx.cols.length} columns)`, count: 0, examples: [] });
 
