@@ -29,9 +29,7 @@
  *   Worker creation fails, it runs single-threaded; knnImputeSync() always does.
  * - Memory: about n * p * 16 bytes (features + presence) + n * T bytes (donor flags) + cells * k * 12.
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { columnsByVariance, knnSearchChunk, type KnnChunk, type KnnChunkResult, type KnnKernelData } from './knn-kernel.js';
 import { Rng, resolveSeed } from './random.js';
@@ -44,6 +42,7 @@ import {
   type CompletedColumns,
   type EncodedCategorical,
   type ModelInput,
+  compiledWorkerAvailable,
 } from './types.js';
 
 export interface KnnOptions {
@@ -298,11 +297,7 @@ const WORKER_URL = new URL('./knn-worker.js', import.meta.url);
  * under vitest or any loader running the .ts sources.
  */
 export function knnWorkersAvailable(): boolean {
-  try {
-    return import.meta.url.endsWith('.js') && existsSync(fileURLToPath(WORKER_URL));
-  } catch {
-    return false;
-  }
+  return compiledWorkerAvailable(import.meta.url, WORKER_URL);
 }
 
 /** kNN imputation, parallel over receiver chunks when worthwhile (see the module comment). */

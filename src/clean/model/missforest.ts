@@ -27,9 +27,7 @@
  *   beside this module and n * trees >= 2e6, else in turn on the main thread (missForestSync(), and
  *   under vitest / .ts sources). Both give identical results for the same seed.
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { binValues, quantileEdges, runForestJob, type BinnedFeatures, type ForestJob, type ForestJobResult, type TreeParams } from './forest.js';
 import { Rng, resolveSeed } from './random.js';
@@ -41,6 +39,7 @@ import {
   type CompletedColumns,
   type EncodedCategorical,
   type ModelInput,
+  compiledWorkerAvailable,
 } from './types.js';
 
 export interface MissForestOptions {
@@ -305,11 +304,7 @@ const WORKER_URL = new URL('./forest-worker.js', import.meta.url);
 
 /** True when the compiled forest worker exists beside this module (running from dist/*.js). */
 export function forestWorkersAvailable(): boolean {
-  try {
-    return import.meta.url.endsWith('.js') && existsSync(fileURLToPath(WORKER_URL));
-  } catch {
-    return false;
-  }
+  return compiledWorkerAvailable(import.meta.url, WORKER_URL);
 }
 
 /** missForest, growing each forest's two tree blocks on two worker threads when worthwhile. */

@@ -5,6 +5,8 @@
  * of strings with null for a missing cell. Every imputer returns NEW arrays (the input is never
  * mutated) in which observed cells are bit-for-bit the input's and missing cells are filled.
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 export type ColumnKind = 'numeric' | 'categorical';
 
@@ -130,5 +132,17 @@ export function assertObservedUnchanged(input: ModelInput, out: CompletedColumns
         if (v !== null && v !== undefined && v !== y[i]) throw new Error(`internal: observed value changed in ${a.name} row ${i}`);
       }
     }
+  }
+}
+
+/**
+ * True when a compiled worker file exists at `url` and this module itself runs compiled (dist/*.js);
+ * false under vitest or any loader running the .ts sources, where workers cannot load.
+ */
+export function compiledWorkerAvailable(moduleUrl: string, url: URL): boolean {
+  try {
+    return moduleUrl.endsWith('.js') && existsSync(fileURLToPath(url));
+  } catch {
+    return false;
   }
 }
