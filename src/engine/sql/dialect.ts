@@ -66,6 +66,21 @@ function rxCharClassic(cp: number): string {
   return `\\x{${cp.toString(16)}}`;
 }
 
+/** Standard SQL aggregates with FILTER (DuckDB and PostgreSQL). */
+const filterAgg: Dialect['agg'] = (fn, x, cond) => {
+  const f = cond ? ` FILTER (WHERE ${cond})` : '';
+  switch (fn) {
+    case 'count':
+      return x === '*' ? `count(*)${f}` : `count(${x})${f}`;
+    case 'countDistinct':
+      return `count(DISTINCT ${x})${f}`;
+    case 'stddev':
+      return `stddev_samp(${x})${f}`;
+    default:
+      return `${fn}(${x})${f}`;
+  }
+};
+
 export const duckdb: Dialect = {
   name: 'duckdb',
   ident: (n) => `"${n.replace(/"/g, '""')}"`,
@@ -77,19 +92,7 @@ export const duckdb: Dialect = {
   toDouble: (e) => `CAST(${e} AS DOUBLE)`,
   toText: (e) => `CAST(${e} AS VARCHAR)`,
   idiv: (a, b) => `((${a}) // (${b}))`,
-  agg(fn, x, cond) {
-    const f = cond ? ` FILTER (WHERE ${cond})` : '';
-    switch (fn) {
-      case 'count':
-        return x === '*' ? `count(*)${f}` : `count(${x})${f}`;
-      case 'countDistinct':
-        return `count(DISTINCT ${x})${f}`;
-      case 'stddev':
-        return `stddev_samp(${x})${f}`;
-      default:
-        return `${fn}(${x})${f}`;
-    }
-  },
+  agg: filterAgg,
   orderStats: (x, cond, ranks, n) => `quantile_disc(${x}, [${ranks.map((k) => String((k + 0.5) / n)).join(', ')}]) FILTER (WHERE ${cond})`,
   lower: (x) => `lower(${x})`,
   upper: (x) => `upper(${x})`,
@@ -122,19 +125,7 @@ export const postgres: Dialect = {
   toDouble: (e) => `CAST(${e} AS DOUBLE PRECISION)`,
   toText: (e) => `CAST(${e} AS TEXT)`,
   idiv: (a, b) => `div(${a}, ${b})`,
-  agg(fn, x, cond) {
-    const f = cond ? ` FILTER (WHERE ${cond})` : '';
-    switch (fn) {
-      case 'count':
-        return x === '*' ? `count(*)${f}` : `count(${x})${f}`;
-      case 'countDistinct':
-        return `count(DISTINCT ${x})${f}`;
-      case 'stddev':
-        return `stddev_samp(${x})${f}`;
-      default:
-        return `${fn}(${x})${f}`;
-    }
-  },
+  agg: filterAgg,
   orderStats: (x, cond, ranks, n) =>
     `percentile_disc(ARRAY[${ranks.map((k) => `CAST('${(k + 0.5) / n}' AS DOUBLE PRECISION)`).join(', ')}]) WITHIN GROUP (ORDER BY ${x}) FILTER (WHERE ${cond})`,
   lower: (x) => `lower(${x})`,
