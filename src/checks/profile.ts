@@ -22,7 +22,7 @@ import { hashFloat64, hashString } from '../stats/hash.js';
 import { flat } from '../stats/strings.js';
 import { momAddArray, momMerge, momNew, std as momStd, type Moments } from '../stats/moments.js';
 import { dcAdd, dcCount, dcMerge, dcNew, type DistinctState } from '../stats/distinct.js';
-import { tkAdd, tkApproximate, tkMerge, tkNew, tkTop, type TopKState } from '../stats/topk.js';
+import { tkApproximate, tkBump, tkFind, tkInsert, tkMerge, tkNew, tkTop, type TopKState } from '../stats/topk.js';
 import { countOutside, kllAdd, kllMerge, kllNew, kllQuantile as kllQ, kllSorted, type KllSorted, type KllState } from '../stats/quantiles.js';
 import {
   CHUNK,
@@ -211,6 +211,40 @@ function canonicalInt(t: string): boolean {
   return c === 45 && t !== '-0';
 }
 
+/** Whether an integer cell's text is String(v) itself: '-'? ('0' | [1-9][0-9]*), no '-0'. */
+function plainInt(t: string): boolean {
+  const n = t.length;
+  let i = t.charCodeAt(0) === 45 ? 1 : 0;
+  if (i >= n) return false;
+  if (t.charCodeAt(i) === 48) return n === 1;
+  for (; i < n; i++) {
+    const c = t.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** Seed of the top-value key of integers kept in their own spelling (007): a domain of its own. */
+const INT_TEXT_SEED = 0x696e74;
+
+/**
+ * Count a number within +-2^53 in the top values. Its key text is String(v), except for integers already
+ * written canonically in another spelling (007, kept as written); the 64-bit key must stand for that text
+ * one to one: the number's hash (hi, lo) when the text is String(v), else a hash of the text in its own domain.
+ */
+function countNumber(top: TopKState, hi: number, lo: number, k: number, t: string, v: number, w: number): void {
+  let own = false;
+  if (k === Kind.INT && !plainInt(t) && canonicalInt(t)) {
+    own = true;
+    const h = hashString(t, INT_TEXT_SEED);
+    hi = h[0]!;
+    lo = h[1]!;
+  }
+  const e = tkFind(top, hi, lo);
+  if (e >= 0) tkBump(top, e, w);
+  else tkInsert(top, hi, lo, own ? t : k === Kind.INT ? (canonicalInt(t) ? t : String(v)) : canonicalFloat(t) ? t : String(v), w);
+}
+
 /** Add the deferred numeric hashes (see `deferNum`) to the distinct state; afterwards every cell is added directly. */
 function materializeDistinct(st: ColumnState): void {
   if (!st.deferNum) return;
@@ -276,6 +310,9 @@ export function updateColumn(st: ColumnState, b: BatchView, c: number, budget: n
   const defer = st.deferNum;
   let tMin = st.tMin;
   let tMax = st.tMax;
+  // text min/max: a first character above the minimum's (below the maximum's) decides without comparing strings
+  let tMinC = tMin === null ? 0x10000 : tMin.length ? tMin.charCodeAt(0) : -1;
+  let tMaxC = tMax === null || tMax.length === 0 ? -1 : tMax.charCodeAt(0);
   for (let i = 0; i < n; i++) {
     const k = kind[i]!;
     kinds[k]!++;
@@ -290,40 +327,35 @@ export function updateColumn(st: ColumnState, b: BatchView, c: number, budget: n
     let h: Uint32Array;
     // past 10,000 distinct values top counts are already a Misra-Gries estimate: feed it every 8th row (weight 8)
     const wantKey = !sampleTop || (first + i) % TOP_SAMPLE === 0;
-    let key: string | null = null;
+    let topNumber = false;
     if (k === Kind.INT || k === Kind.FLOAT) {
       const v = num[i]!;
       numOnly[i] = v;
       anyNum = true;
       if (v > TWO53 || v < -TWO53) {
         h = hashString(t, 11);
-        key = t;
       } else {
         h = hashFloat64(v);
         if (defer && v === v) {
           hashes[2 * i] = h[0]!;
           hashes[2 * i + 1] = h[1]!;
           if (wantKey) {
-            key = k === Kind.INT ? (canonicalInt(t) ? t : String(v)) : canonicalFloat(t) ? t : String(v);
-            if (!sampleTop) {
-              tkAdd(top, key);
-              sampleTop = tkApproximate(top);
-            } else tkAdd(top, key, TOP_SAMPLE);
+            countNumber(top, h[0]!, h[1]!, k, t, v, sampleTop ? TOP_SAMPLE : 1);
+            sampleTop ||= tkApproximate(top);
           }
-          if (tMin === null || t < tMin) tMin = flat(t);
-          if (tMax === null || t > tMax) tMax = flat(t);
+          const c0 = t.length ? t.charCodeAt(0) : -1;
+          if (c0 <= tMinC && (tMin === null || t < tMin)) (tMin = flat(t)), (tMinC = c0);
+          if (c0 >= tMaxC && (tMax === null || t > tMax)) (tMax = flat(t)), (tMaxC = c0);
           continue;
         }
-        if (wantKey) key = k === Kind.INT ? (canonicalInt(t) ? t : String(v)) : canonicalFloat(t) ? t : String(v);
+        topNumber = true;
       }
     } else {
       numOnly[i] = NaN;
       if (k === Kind.BOOL) {
         h = hashFloat64(num[i]!, 5);
-        key = num[i] === 1 ? 'true' : 'false';
       } else {
         h = hashString(t);
-        key = t;
         if (k === Kind.TEXT) {
           if (isDigitCode(t)) st.codes++;
           if (CONTROL_RE.test(t)) {
@@ -350,13 +382,18 @@ export function updateColumn(st: ColumnState, b: BatchView, c: number, budget: n
     hashes[2 * i + 1] = h1;
     dcAdd(dist, h0, h1);
     if (wantKey) {
-      if (!sampleTop) {
-        tkAdd(top, key!);
-        sampleTop = tkApproximate(top);
-      } else tkAdd(top, key!, TOP_SAMPLE);
+      const w = sampleTop ? TOP_SAMPLE : 1;
+      if (topNumber) countNumber(top, h0, h1, k, t, num[i]!, w);
+      else {
+        const e = tkFind(top, h0, h1);
+        if (e >= 0) tkBump(top, e, w);
+        else tkInsert(top, h0, h1, k === Kind.BOOL ? (num[i] === 1 ? 'true' : 'false') : t, w);
+      }
+      sampleTop ||= tkApproximate(top);
     }
-    if (tMin === null || t < tMin) tMin = flat(t);
-    if (tMax === null || t > tMax) tMax = flat(t);
+    const c0 = t.length ? t.charCodeAt(0) : -1;
+    if (c0 <= tMinC && (tMin === null || t < tMin)) (tMin = flat(t)), (tMinC = c0);
+    if (c0 >= tMaxC && (tMax === null || t > tMax)) (tMax = flat(t)), (tMaxC = c0);
   }
   st.tMin = tMin;
   st.tMax = tMax;

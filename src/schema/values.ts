@@ -24,10 +24,11 @@ export interface ParseOptions {
   dayFirst: boolean | null;
 }
 
-const MONTHS: Record<string, number> = {
+// no prototype: a word such as "valueOf" must not look like a month
+const MONTHS: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>, {
   jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,
   january: 1, february: 2, march: 3, april: 4, june: 6, july: 7, august: 8, september: 9, october: 10, november: 11, december: 12,
-};
+});
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -46,6 +47,8 @@ export function isBlank(s: string): boolean {
   for (let i = 0; i < s.length; i++) if (!isWs(s.charCodeAt(i)) && s.charCodeAt(i) !== 0xfeff) return false;
   return true;
 }
+
+const POW10 = Array.from({ length: 16 }, (_, i) => 10 ** i);
 
 /** Result slots for parseNumber, to avoid allocation. */
 let numOut = 0;
@@ -84,6 +87,9 @@ function parseNumber(s: string, decimalComma: boolean): boolean {
   let digits = 0;
   let intDigits = 0;
   let acc = 0;
+  /** All digits as one integer (exact while digits <= 15) and how many follow the decimal mark. */
+  let all = 0;
+  let fracDigits = 0;
   let sawDec = false;
   let sawExp = false;
   let sawGroup = false;
@@ -92,10 +98,11 @@ function parseNumber(s: string, decimalComma: boolean): boolean {
     c = s.charCodeAt(i);
     if (c >= 48 && c <= 57) {
       digits++;
+      all = all * 10 + (c - 48);
       if (!sawDec) {
         intDigits++;
         acc = acc * 10 + (c - 48);
-      }
+      } else fracDigits++;
       continue;
     }
     if (c === dec && !sawDec) {
@@ -130,6 +137,14 @@ function parseNumber(s: string, decimalComma: boolean): boolean {
   if (!sawDec && !sawExp && !sawGroup && intDigits <= 15) {
     numOut = s.charCodeAt(start) === 45 ? -acc : acc;
     numIsInt = true;
+    return true;
+  }
+  if (sawDec && !sawExp && !sawGroup && digits <= 15) {
+    // Clinger's fast path: an integer below 2^53 divided by an exact power of ten (<= 1e22) is correctly
+    // rounded by IEEE division, so this equals Number(text) without building the text
+    const v = all / POW10[fracDigits]!;
+    numOut = s.charCodeAt(start) === 45 ? -v : v;
+    numIsInt = false;
     return true;
   }
   let text = s.slice(start, n);
@@ -322,6 +337,8 @@ function parseDate(raw: string, dayFirst: boolean | null): boolean {
   if ((c0 | 32) >= 97 && (c0 | 32) <= 122) {
     let j = 0;
     while (j < n && ((s.charCodeAt(j) | 32) >= 97 && (s.charCodeAt(j) | 32) <= 122)) j++;
+    // month names have 3 to 9 letters and are followed by '.' or ' ': most words fail here without a slice
+    if (j < 3 || j > 9 || (s.charCodeAt(j) !== 32 && s.charCodeAt(j) !== 46)) return false;
     const mon = MONTHS[s.slice(0, j).toLowerCase()];
     if (!mon) return false;
     if (s.charCodeAt(j) === 46) j++; // Sept.

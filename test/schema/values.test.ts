@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { Kind } from '../../src/core/types.js';
-import { DEFAULT_NA_VALUES, viewColumn, type ParseOptions } from '../../src/schema/values.js';
+import { DEFAULT_NA_VALUES, toNumber, viewColumn, type ParseOptions } from '../../src/schema/values.js';
 
 const opts = (o: Partial<ParseOptions> = {}): ParseOptions => ({
   naValues: new Set(DEFAULT_NA_VALUES),
@@ -93,5 +94,24 @@ describe('viewColumn kinds', () => {
     expect(v.monthFirstEvidence).toBe(1);
     const d = viewColumn(['03/04/2020'], 1, opts({ dayFirst: true }));
     expect(d.num[0]).toBe(Date.UTC(2020, 3, 3));
+  });
+});
+
+describe('decimal fast path', () => {
+  it('equals Number(text) for decimals of up to 15 digits (and beyond, by the slow path)', () => {
+    const digits = fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 1, maxLength: 18 });
+    fc.assert(
+      fc.property(digits, fc.nat(), fc.boolean(), (ds, at, neg) => {
+        const p = at % (ds.length + 1);
+        let t = ds.slice(0, p).join('').replace(/^0+(?=\d)/, '') + '.' + ds.slice(p).join('');
+        if (neg) t = '-' + t;
+        const v = toNumber(t);
+        expect(v === null ? null : Object.is(v, Number(t))).toBe(v === null ? null : true);
+      }),
+      { numRuns: 20_000 },
+    );
+    expect(Object.is(toNumber('-0.0'), -0)).toBe(true);
+    expect(toNumber('0.1')).toBe(0.1);
+    expect(toNumber('123456789012.345')).toBe(123456789012.345);
   });
 });
