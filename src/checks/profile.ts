@@ -21,7 +21,7 @@ import {
 import { hashFloat64, hashString } from '../stats/hash.js';
 import { flat } from '../stats/strings.js';
 import { momAddArray, momMerge, momNew, std as momStd, type Moments } from '../stats/moments.js';
-import { dcAdd, dcCount, dcMerge, dcNew, type DistinctState } from '../stats/distinct.js';
+import { dcAdd, dcCount, dcExact, dcMerge, dcNew, type DistinctState } from '../stats/distinct.js';
 import { tkApproximate, tkBump, tkFind, tkInsert, tkMerge, tkNew, tkTop, type TopKState } from '../stats/topk.js';
 import { countOutside, kllAdd, kllMerge, kllNew, kllQuantile as kllQ, kllSorted, type KllSorted, type KllState } from '../stats/quantiles.js';
 import {
@@ -271,7 +271,8 @@ function materializeDistinct(st: ColumnState): void {
  */
 function columnDistinct(st: ColumnState, sorted: Float64Array | null): { count: number; approximate: boolean } {
   let r: { count: number; approximate: boolean } | null = null;
-  if (st.deferNum && st.values && st.distinct.set !== null) {
+  const exact = st.deferNum && st.values ? dcExact(st.distinct) : null;
+  if (exact !== null && st.values) {
     const sv = sorted ?? vsSorted(st.values);
     let nums = 0;
     let prev = NaN;
@@ -281,8 +282,7 @@ function columnDistinct(st: ColumnState, sorted: Float64Array | null): { count: 
       if (v !== prev) nums++;
       prev = v;
     }
-    const set = st.distinct.set;
-    if (set.used + nums <= st.distinct.limit) r = { count: dcCount(st.distinct).count + nums, approximate: false };
+    if (exact + nums <= st.distinct.limit) r = { count: exact + nums, approximate: false };
   }
   if (!r) {
     materializeDistinct(st);

@@ -1,12 +1,20 @@
 /**
- * Distinct counting of 64-bit hashes: exact with a HashSet64 while it fits a byte budget, then a
+ * Distinct counting of 64-bit hashes: exact while the distinct hashes fit a byte budget, then a
  * HyperLogLog with precision 14 (16384 one-byte registers, 16 KiB) and Ertl's improved estimator
  * (O. Ertl, "New cardinality estimation algorithms for HyperLogLog sketches", 2017), which needs no
  * empirical bias tables and is unbiased from 0 to far beyond 2^32.
  *
- * Exact regime: the set's table (8 bytes per slot, load <= 0.5) may use up to `budgetBytes`:
- * with S = the largest power of two with 8 S <= budget, up to S / 2 distinct hashes are counted
- * exactly (16 to 32 bytes per distinct value). The next new hash switches to the sketch.
+ * Exact regime, two representations with the same result:
+ * - a HashSet64 (8 bytes per slot, load <= 0.5: 16 to 32 bytes per distinct value), for columns
+ *   whose values repeat;
+ * - a log of every hash added (8 bytes per value, appended to in chunks, sorted and de-duplicated
+ *   past 1.25 `limit` hashes and when counted), for columns of mostly distinct values (ids,
+ *   timestamps, free text): a third of the set's memory or less, and appends instead of random
+ *   probes into a table far larger than the CPU caches. The set hands over to the log when, at
+ *   65,536 distinct hashes or any doubling after, more than a third of the hashes added were new.
+ * With S = the largest power of two with 8 S <= budget, up to `limit` = S / 2 distinct hashes are
+ * counted exactly in either representation; one more distinct hash switches to the sketch (the
+ * registers of a set of hashes do not depend on how or in which order they were gathered).
  *
  * Sketch regime: relative standard error 1.04 / sqrt(2^14) = 0.81% (HLL_STD_ERROR); about 99.7% of
  * estimates are within 3 standard errors (2.4%). The hashes themselves collide with probability
@@ -27,8 +35,14 @@ export interface DistinctState {
   budget: number;
   /** Most distinct hashes counted exactly (S / 2, see above). */
   limit: number;
-  /** Exact set, null once sketched. */
+  /** Exact set, null in the log and sketch regimes. */
   set: HashSet64 | null;
+  /** Exact log: chunks of LOG_CHUNK (hi, lo) pairs, all full but the last; null unless in the log regime. */
+  log: Uint32Array[] | null;
+  /** Pairs in the log. */
+  logLen: number;
+  /** Distinct hashes at which the set next considers handing over to the log. */
+  nextCheck: number;
   /** HLL registers, null while exact. */
   hll: Uint8Array | null;
 }
@@ -47,6 +61,9 @@ export function dcNew(budgetBytes: number): DistinctState {
     budget: budgetBytes,
     limit,
     set: limit > 0 ? hs64New(Math.min(limit, 64)) : null,
+    log: null,
+    logLen: 0,
+    nextCheck: LOG_CHECK_AT,
     hll: limit > 0 ? null : new Uint8Array(HLL_M),
   };
 }
@@ -99,12 +116,101 @@ export function hllEstimate(regs: Uint8Array): number {
   return (m * m) / (2 * Math.LN2) / z;
 }
 
+/** Pairs per log chunk (512 KiB). */
+const LOG_CHUNK = 1 << 16;
+const LOG_CHECK_AT = 1 << 16;
+
 function toSketch(s: DistinctState): Uint8Array {
   const regs = new Uint8Array(HLL_M);
   if (s.set) hs64ForEach(s.set, (hi, lo) => hllAdd(regs, hi, lo));
+  if (s.log) logForEach(s, (hi, lo) => hllAdd(regs, hi, lo));
   s.set = null;
+  s.log = null;
+  s.logLen = 0;
   s.hll = regs;
   return regs;
+}
+
+function logForEach(s: DistinctState, fn: (hi: number, lo: number) => void): void {
+  const log = s.log!;
+  for (let c = 0; c < log.length; c++) {
+    const ch = log[c]!;
+    const m = Math.min(LOG_CHUNK, s.logLen - c * LOG_CHUNK);
+    for (let i = 0; i < m; i++) fn(ch[2 * i]!, ch[2 * i + 1]!);
+  }
+}
+
+function logAppend(s: DistinctState, hi: number, lo: number): void {
+  const log = s.log!;
+  const at = s.logLen % LOG_CHUNK;
+  let ch: Uint32Array;
+  if (at === 0 && s.logLen === log.length * LOG_CHUNK) log.push((ch = new Uint32Array(2 * LOG_CHUNK)));
+  else ch = log[log.length - 1]!;
+  ch[2 * at] = hi;
+  ch[2 * at + 1] = lo;
+  s.logLen++;
+  // past 1.25 limit hashes (at most 10 bytes per distinct hash the set could hold, and as much again while
+  // sorting), de-duplicate, and sketch if there are still more than `limit`
+  if (s.logLen >= s.limit + (s.limit >>> 2)) compact(s);
+}
+
+/**
+ * Sort and de-duplicate the log in place; past `limit` distinct hashes switch to the sketch.
+ * Returns the number of distinct hashes (or -1 when sketched).
+ */
+function compact(s: DistinctState): number {
+  const n = s.logLen;
+  const all = new BigUint64Array(n);
+  const words = new Uint32Array(all.buffer);
+  const log = s.log!;
+  // as 64-bit integers hi * 2^32 + lo (little-endian: the low word first); sorted only to find equal keys
+  const hiAt = LITTLE_ENDIAN ? 1 : 0;
+  for (let c = 0, k = 0; c < log.length; c++) {
+    const ch = log[c]!;
+    const m = Math.min(LOG_CHUNK, n - c * LOG_CHUNK);
+    for (let i = 0; i < m; i++, k++) {
+      words[2 * k + hiAt] = ch[2 * i]!;
+      words[2 * k + 1 - hiAt] = ch[2 * i + 1]!;
+    }
+  }
+  all.sort();
+  let u = 0;
+  for (let k = 0; k < n; k++) {
+    if (k > 0 && words[2 * k] === words[2 * k - 2] && words[2 * k + 1] === words[2 * k - 1]) continue;
+    words[2 * u] = words[2 * k]!;
+    words[2 * u + 1] = words[2 * k + 1]!;
+    u++;
+  }
+  s.log = [];
+  s.logLen = 0;
+  if (u > s.limit) {
+    const regs = new Uint8Array(HLL_M);
+    for (let k = 0; k < u; k++) hllAdd(regs, words[2 * k + hiAt]!, words[2 * k + 1 - hiAt]!);
+    s.log = null;
+    s.hll = regs;
+    return -1;
+  }
+  // refill without re-checking: u <= limit
+  for (let k = 0; k < u; k++) {
+    const at = s.logLen % LOG_CHUNK;
+    if (at === 0) s.log.push(new Uint32Array(2 * LOG_CHUNK));
+    const ch = s.log[s.log.length - 1]!;
+    ch[2 * at] = words[2 * k + hiAt]!;
+    ch[2 * at + 1] = words[2 * k + 1 - hiAt]!;
+    s.logLen++;
+  }
+  return u;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Hand the set over to the log (see the header). */
+function toLog(s: DistinctState): void {
+  const set = s.set!;
+  s.set = null;
+  s.log = [];
+  s.logLen = 0;
+  hs64ForEach(set, (hi, lo) => logAppend(s, hi, lo));
 }
 
 function addSlow(s: DistinctState, hi: number, lo: number): void {
@@ -121,8 +227,17 @@ function addSlow(s: DistinctState, hi: number, lo: number): void {
 export function dcAdd(s: DistinctState, hi: number, lo: number): void {
   const set = s.set;
   if (set !== null) {
-    if (set.used < s.limit) hs64Add(set, hi, lo);
-    else addSlow(s, hi >>> 0, lo >>> 0);
+    if (set.used < s.limit) {
+      hs64Add(set, hi, lo);
+      if (set.used >= s.nextCheck) {
+        s.nextCheck *= 2;
+        if (set.adds < 3 * set.used) toLog(s);
+      }
+    } else addSlow(s, hi >>> 0, lo >>> 0);
+    return;
+  }
+  if (s.log !== null) {
+    logAppend(s, hi >>> 0, lo >>> 0);
     return;
   }
   hllAdd(s.hll!, hi >>> 0, lo >>> 0);
@@ -134,20 +249,37 @@ export function dcMerge(a: DistinctState, b: DistinctState): DistinctState {
     hs64ForEach(b.set, (hi, lo) => dcAdd(a, hi, lo));
     return a;
   }
+  if (b.log !== null) {
+    if (a.set !== null) toLog(a);
+    if (a.log !== null) logForEach(b, (hi, lo) => logAppend(a, hi, lo));
+    else logForEach(b, (hi, lo) => hllAdd(a.hll!, hi, lo));
+    return a;
+  }
   const regs = a.hll ?? toSketch(a);
   const br = b.hll!;
   for (let i = 0; i < HLL_M; i++) if (br[i]! > regs[i]!) regs[i] = br[i]!;
   return a;
 }
 
-/** The distinct count: exact, or the HLL estimate rounded (approximate = true). */
+/** The distinct count: exact, or the HLL estimate rounded (approximate = true). Counting a log sorts it. */
 export function dcCount(s: DistinctState): { count: number; approximate: boolean } {
   if (s.set !== null) return { count: hs64Size(s.set), approximate: false };
+  if (s.log !== null) {
+    const u = compact(s);
+    if (u >= 0) return { count: u, approximate: false };
+  }
   return { count: Math.round(hllEstimate(s.hll!)), approximate: true };
 }
 
-/** Bytes held by the set's table or the HLL registers. */
+/** The exact count, or null once sketched (counting a log sorts it). */
+export function dcExact(s: DistinctState): number | null {
+  const c = dcCount(s);
+  return c.approximate ? null : c.count;
+}
+
+/** Bytes held by the set's table, the log or the HLL registers. */
 export function dcBytes(s: DistinctState): number {
   if (s.set !== null) return s.set.keys.byteLength;
+  if (s.log !== null) return s.log.length * LOG_CHUNK * 8;
   return s.hll!.byteLength;
 }

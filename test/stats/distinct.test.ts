@@ -117,4 +117,94 @@ describe('distinct count', () => {
       expect(dcCount(s).count).toBe(budget ? 1000 : dcCount(s).count);
     }
   });
+
+  describe('log regime (mostly distinct values)', () => {
+    // 2 MiB: S = 256Ki slots, limit 131,072 distinct; the set is checked at 65,536 distinct
+    const budget = 1 << 21;
+    const addNum = (s: ReturnType<typeof dcNew>, v: number): void => {
+      const h = hashFloat64(v);
+      dcAdd(s, h[0]!, h[1]!);
+    };
+
+    it('takes over from the set for mostly distinct values and counts exactly, across compactions, up to the limit', () => {
+      for (const [n, repeatEvery] of [
+        [131_072, 0],
+        [200_000, 3], // 133,334 distinct: one above the limit after de-duplication
+        [180_000, 4], // 135,000 distinct
+        [170_000, 5], // 136,000 distinct
+        [150_000, 10], // 135,000 distinct
+        [120_000, 2], // 60,000 distinct: stays a set
+      ] as const) {
+        const s = dcNew(budget);
+        const truth = new Set<number>();
+        for (let i = 0; i < n; i++) {
+          const v = repeatEvery && i % repeatEvery === 0 ? i - 1 : i;
+          truth.add(v);
+          addNum(s, v);
+        }
+        const c = dcCount(s);
+        if (truth.size <= s.limit) expect(c).toEqual({ count: truth.size, approximate: false });
+        else {
+          expect(c.approximate).toBe(true);
+          expect(Math.abs(c.count - truth.size) / truth.size).toBeLessThan(3 * HLL_STD_ERROR);
+        }
+        if (repeatEvery === 2) expect(s.set).not.toBeNull();
+      }
+      const exact = dcNew(budget);
+      for (let i = 0; i < 100_000; i++) addNum(exact, i);
+      expect(exact.log).not.toBeNull();
+      expect(dcBytes(exact)).toBeLessThan(100_000 * 8 + 600_000);
+    });
+
+    it('gives the same count and the same registers as the set would: order and representation do not matter', () => {
+      const vals = Array.from({ length: 140_000 }, (_, i) => (i * 7919) % 133_000);
+      const one = dcNew(budget);
+      for (const v of vals) addNum(one, v);
+      const rev = dcNew(budget);
+      for (let i = vals.length - 1; i >= 0; i--) addNum(rev, vals[i]!);
+      expect(dcCount(one)).toEqual(dcCount(rev));
+      const distinct = new Set(vals).size;
+      expect(distinct).toBeGreaterThan(131_072);
+      expect(dcCount(one).approximate).toBe(true);
+      expect(Array.from(one.hll!)).toEqual(Array.from(rev.hll!));
+    });
+
+    it('merge law: log + log, set + log, log + set, log + sketch, and structuredClone', () => {
+      const fill = (s: ReturnType<typeof dcNew>, from: number, to: number, step = 1): void => {
+        for (let i = from; i < to; i += step) addNum(s, i);
+      };
+      const cases: [number, number, number, number][] = [
+        [0, 70_000, 35_000, 100_000], // log + log, overlapping: 100,000
+        [0, 40_000, 20_000, 100_000], // set + log
+        [0, 90_000, 80_000, 85_000], // log + set
+      ];
+      for (const [a0, a1, b0, b1] of cases) {
+        const a = dcNew(budget);
+        const b = dcNew(budget);
+        const one = dcNew(budget);
+        fill(a, a0, a1);
+        fill(b, b0, b1);
+        fill(one, a0, a1);
+        fill(one, b0, b1);
+        const bc = structuredClone(b);
+        const before = dcCount(b);
+        const m = dcMerge(structuredClone(a), bc);
+        expect(dcCount(m)).toEqual(dcCount(one));
+        expect(dcCount(m)).toEqual({ count: new Set([...range(a0, a1), ...range(b0, b1)]).size, approximate: false });
+        expect(dcCount(b)).toEqual(before);
+      }
+      const tiny = dcNew(256);
+      fill(tiny, 0, 100);
+      const log = dcNew(budget);
+      fill(log, 0, 100_000);
+      const m = dcMerge(tiny, log);
+      const one = dcNew(256);
+      fill(one, 0, 100_000);
+      expect(Array.from(m.hll!)).toEqual(Array.from(one.hll!));
+    });
+  });
 });
+
+function range(a: number, b: number): number[] {
+  return Array.from({ length: b - a }, (_, i) => a + i);
+}
