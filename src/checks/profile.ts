@@ -30,6 +30,7 @@ import {
   quantileSorted,
   vsAppend,
   vsBytes,
+  vsChunk,
   vsConcat,
   vsEach,
   vsNew,
@@ -253,7 +254,7 @@ function materializeDistinct(st: ColumnState): void {
   if (!vs) return;
   const dist = st.distinct;
   for (let c = 0; c < vs.chunks.length; c++) {
-    const ch = vs.chunks[c]!;
+    const ch = vsChunk(vs, c);
     const m = Math.min(CHUNK, vs.length - c * CHUNK);
     for (let i = 0; i < m; i++) {
       const v = ch[i]!;

@@ -3,7 +3,11 @@
  * Kept exactly while they fit the column's byte budget, so quantiles, outlier counts and the
  * rows of the first outliers are exact; beyond the budget the caller switches to a sketch.
  *
- * Memory: 8 bytes per row once the column has shown a number (chunks of 64k rows, no copying on growth).
+ * Memory: 8 bytes per row once the column has shown a number (chunks of 64k rows, no copying on growth),
+ * 4 bytes in full chunks whose values are all decimals of at most 6 places within int32 once scaled
+ * (ids, counts, prices, amounts): such a chunk is packed as Int32 multiples of 10^-d, kept only when every
+ * value decodes to the very same double. The budget counts 8 bytes a row either way (`vsBytes`), so
+ * when a column switches to a sketch does not depend on packing.
  * State is plain data (survives structuredClone); `start` is the 1-based row of slot 0, so states of
  * consecutive row ranges merge by concatenation in row order.
  */
@@ -11,10 +15,76 @@ import { median, quantileSorted as quantileOf, sortFloat64 } from './quantiles.j
 
 export const CHUNK = 1 << 16;
 
+/** A full chunk stored as value * 10^scale in Int32 (PACKED_NAN for no number). */
+export interface PackedChunk {
+  ints: Int32Array;
+  scale: number;
+}
+
 export interface ValuesStore {
   start: number;
   length: number;
-  chunks: Float64Array[];
+  chunks: (Float64Array | PackedChunk)[];
+}
+
+const PACKED_NAN = -0x80000000;
+const POW10 = [1, 10, 100, 1000, 1e4, 1e5, 1e6];
+let unpackScratch = new Float64Array(0);
+
+/** The smallest number of decimal places d <= 6 such that round(v * 10^d) / 10^d is v (+0 for v = 0), or -1. */
+function placesOf(v: number): number {
+  for (let d = 0; d < POW10.length; d++) {
+    const m = Math.round(v * POW10[d]!);
+    if (m / POW10[d]! === v) return Math.abs(m) < 0x7fffffff ? d : -1;
+  }
+  return -1;
+}
+
+/** Pack a full chunk when every value survives it exactly; else the chunk as is. */
+function pack(ch: Float64Array): Float64Array | PackedChunk {
+  let d = 0;
+  for (let i = 0; i < ch.length; i++) {
+    const v = ch[i]!;
+    if (v !== v) continue;
+    if (v === 0 && 1 / v < 0) return ch; // -0 would come back as +0
+    const p = POW10[d]!;
+    const m = Math.round(v * p);
+    if (m / p === v && Math.abs(m) < 0x7fffffff) continue;
+    const need = placesOf(v);
+    if (need < 0) return ch;
+    d = Math.max(d, need);
+  }
+  const p = POW10[d]!;
+  const ints = new Int32Array(ch.length);
+  for (let i = 0; i < ch.length; i++) {
+    const v = ch[i]!;
+    if (v !== v) {
+      ints[i] = PACKED_NAN;
+      continue;
+    }
+    const m = Math.round(v * p);
+    if (m / p !== v || Math.abs(m) >= 0x7fffffff) return ch; // a value fine at fewer places but not at d
+    ints[i] = m;
+  }
+  return { ints, scale: d };
+}
+
+/**
+ * Chunk c as doubles. A packed chunk is decoded into a scratch array that the next call reuses: read it
+ * before calling again.
+ */
+export function vsChunk(s: ValuesStore, c: number): Float64Array {
+  const ch = s.chunks[c]!;
+  if (ch instanceof Float64Array) return ch;
+  if (unpackScratch.length !== CHUNK) unpackScratch = new Float64Array(CHUNK);
+  const out = unpackScratch;
+  const { ints, scale } = ch;
+  const p = POW10[scale]!;
+  for (let i = 0; i < ints.length; i++) {
+    const m = ints[i]!;
+    out[i] = m === PACKED_NAN ? NaN : m / p;
+  }
+  return out;
 }
 
 export function vsNew(start: number): ValuesStore {
@@ -31,11 +101,12 @@ export function vsAppend(s: ValuesStore, src: Float64Array, from: number, n: num
   while (i < n) {
     const off = s.length % CHUNK;
     if (off === 0 && s.length / CHUNK >= s.chunks.length) s.chunks.push(new Float64Array(CHUNK));
-    const chunk = s.chunks[s.chunks.length - 1]!;
+    const chunk = s.chunks[s.chunks.length - 1] as Float64Array; // the last chunk is never packed while it fills
     const take = Math.min(CHUNK - off, n - i);
     chunk.set(src.subarray(from + i, from + i + take), off);
     s.length += take;
     i += take;
+    if (off + take === CHUNK) s.chunks[s.chunks.length - 1] = pack(chunk);
   }
 }
 
@@ -51,7 +122,10 @@ export function vsPad(s: ValuesStore, n: number): void {
 }
 
 export function vsGet(s: ValuesStore, i: number): number {
-  return s.chunks[(i / CHUNK) | 0]![i % CHUNK]!;
+  const ch = s.chunks[(i / CHUNK) | 0]!;
+  if (ch instanceof Float64Array) return ch[i % CHUNK]!;
+  const m = ch.ints[i % CHUNK]!;
+  return m === PACKED_NAN ? NaN : m / POW10[ch.scale]!;
 }
 
 /** Concatenate b after a (b must start where a ends, after padding a). */
@@ -62,7 +136,7 @@ export function vsConcat(a: ValuesStore, b: ValuesStore): ValuesStore {
   for (let c = 0; c < second.chunks.length; c++) {
     const n = Math.min(CHUNK, second.length - c * CHUNK);
     if (n <= 0) break;
-    vsAppend(first, second.chunks[c]!, 0, n);
+    vsAppend(first, vsChunk(second, c), 0, n);
   }
   return first;
 }
@@ -70,11 +144,15 @@ export function vsConcat(a: ValuesStore, b: ValuesStore): ValuesStore {
 /** The non-NaN values, sorted ascending (a new array). */
 export function vsSorted(s: ValuesStore): Float64Array {
   let n = 0;
-  for (let i = 0; i < s.length; i++) if (vsGet(s, i) === vsGet(s, i)) n++;
+  for (let c = 0; c < s.chunks.length; c++) {
+    const ch = vsChunk(s, c);
+    const m = Math.min(CHUNK, s.length - c * CHUNK);
+    for (let i = 0; i < m; i++) if (ch[i] === ch[i]) n++;
+  }
   const out = new Float64Array(n);
   let k = 0;
   for (let c = 0; c < s.chunks.length; c++) {
-    const ch = s.chunks[c]!;
+    const ch = vsChunk(s, c);
     const m = Math.min(CHUNK, s.length - c * CHUNK);
     for (let i = 0; i < m; i++) {
       const v = ch[i]!;
@@ -88,7 +166,7 @@ export function vsSorted(s: ValuesStore): Float64Array {
 /** Iterate (row, value) over non-NaN values in row order; stop when fn returns false. */
 export function vsEach(s: ValuesStore, fn: (row: number, v: number) => boolean | void): void {
   for (let c = 0; c < s.chunks.length; c++) {
-    const ch = s.chunks[c]!;
+    const ch = vsChunk(s, c);
     const m = Math.min(CHUNK, s.length - c * CHUNK);
     for (let i = 0; i < m; i++) {
       const v = ch[i]!;
