@@ -816,6 +816,40 @@ describe('fast paths equal the reference', () => {
     expect(r.issues.has('binary-as-hex')).toBe(true);
   });
 
+  it('page buffers reused across pages and row groups: every page, codec and batch size reads its own values', async () => {
+    const rnd = mulberry32(3);
+    const n = 6000;
+    const maybe = <T>(f: () => T) => (rnd() < 0.15 ? null : f());
+    const data = {
+      i32: Array.from({ length: n }, () => maybe(() => Math.floor((rnd() - 0.5) * 2 ** 32))),
+      f64: Array.from({ length: n }, () => maybe(() => (rnd() - 0.5) * 10 ** Math.floor(rnd() * 12))),
+      i64: Array.from({ length: n }, () => maybe(() => BigInt(Math.floor((rnd() - 0.5) * 2 ** 40)))),
+      few: Array.from({ length: n }, () => maybe(() => ['red', 'green', 'blue', 'é'][Math.floor(rnd() * 4)]!)),
+      many: Array.from({ length: n }, (_, i) => maybe(() => `value ${i} ${'x'.repeat(Math.floor(rnd() * 40))}`)),
+      flag: Array.from({ length: n }, () => maybe(() => rnd() < 0.5)),
+    };
+    const schema = [
+      { name: 'root', num_children: 6 },
+      { name: 'i32', type: 'INT32', repetition_type: 'OPTIONAL' },
+      { name: 'f64', type: 'DOUBLE', repetition_type: 'OPTIONAL' },
+      { name: 'i64', type: 'INT64', repetition_type: 'OPTIONAL' },
+      { name: 'few', type: 'BYTE_ARRAY', repetition_type: 'OPTIONAL', converted_type: 'UTF8' },
+      { name: 'many', type: 'BYTE_ARRAY', repetition_type: 'OPTIONAL', converted_type: 'UTF8' },
+      { name: 'flag', type: 'BOOLEAN', repetition_type: 'OPTIONAL' },
+    ];
+    const columns = Object.entries(data).map(([name, d]) => ({ name, data: d }));
+    const expected = Object.fromEntries(Object.entries(data).map(([k, d]) => [k, (d as unknown[]).map((v) => (typeof v === 'bigint' ? Number(v) : v))]));
+    for (const codec of ['SNAPPY', 'UNCOMPRESSED']) {
+      // pages of a few hundred rows, row groups of different sizes (the buffers grow and shrink in use)
+      const p = writeFile(`reuse-${codec}.parquet`, columns, schema, { codec, pageSize: 1500, rowGroupSize: [2000, 2500, 500, 1000] });
+      for (const batchSize of [1, 7, 4096]) {
+        const r = await readAll(p, { batchSize });
+        expect(r.meta.parquet.rowGroups).toBeGreaterThan(2);
+        for (const name of Object.keys(data)) expect(col(r, name), `${codec} batch ${batchSize} ${name}`).toEqual(expected[name]);
+      }
+    }
+  });
+
   it('snappy: the fast decoder gives the same bytes, or hands over to hyparquet whose error is reported', () => {
     const rnd = mulberry32(5);
     const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
