@@ -860,10 +860,13 @@ export function snappyFast(input: Uint8Array, out: Uint8Array): boolean {
       }
       if (pos + len > inEnd || op + len > outEnd) return false;
       if (len >= 64) out.set(input.subarray(pos, pos + len), op);
-      else {
+      else if (len >= 4) {
         let i = 0;
         for (; i + 4 <= len; i += 4) dst.setUint32(op + i, src.getUint32(pos + i));
-        for (; i < len; i++) out[op + i] = input[pos + i]!;
+        // the rest: the last 4 bytes of the run, some of them written again
+        if (i < len) dst.setUint32(op + len - 4, src.getUint32(pos + len - 4));
+      } else {
+        for (let i = 0; i < len; i++) out[op + i] = input[pos + i]!;
       }
       pos += len;
       op += len;
@@ -889,7 +892,14 @@ export function snappyFast(input: Uint8Array, out: Uint8Array): boolean {
     if (offset === 0 || offset > op || op + len > outEnd) return false;
     let from = op - offset;
     const end = op + len;
-    // overlapping runs (offset < 4) repeat the last bytes: byte by byte
+    if (offset >= len && len >= 4) {
+      // source and destination apart: 4-byte words, the last one ending at the end of the run
+      for (; op + 4 <= end; op += 4, from += 4) dst.setUint32(op, dst.getUint32(from));
+      if (op < end) dst.setUint32(end - 4, dst.getUint32(from + end - op - 4));
+      op = end;
+      continue;
+    }
+    // overlapping runs repeat the bytes just written: 4 at a time when they are at least 4 back, else byte by byte
     if (offset >= 4) {
       for (; op + 4 <= end; op += 4, from += 4) dst.setUint32(op, dst.getUint32(from));
     }
