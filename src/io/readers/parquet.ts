@@ -8,14 +8,17 @@
  * - Row groups are read one at a time. A column with no REPEATED node anywhere in its subtree ("flat",
  *   including leaves of non-repeated structs) is streamed page by page: a cursor per column reads one
  *   page at a time through a small window, so memory is bounded by a page (plus its dictionary) per
- *   column, not by the column chunk or the row group. A column with lists, maps or other repeated
+ *   column, not by the column chunk or the row group; the cursor's buffers (window, decompressed page,
+ *   levels, indices) are reused from page to page (`PageBuffers`). A column with lists, maps or other repeated
  *   fields is assembled for one row group at a time (memory bounded by that column chunk) with
  *   hyparquet's Dremel assembly (`assembleLists` / `assembleNested`).
  * - Pages are decoded here, not by hyparquet's page reader, so every length, count and level can be
  *   checked before it is used: hyparquet supplies the thrift page header parser, Dremel assembly,
- *   float16 parsing and the delta decoders (whose headers are validated first); LZ4/LZ4_RAW/ZSTD/Snappy
- *   come from hyparquet-compressors / hyparquet, GZIP and BROTLI from node:zlib (bounded output,
- *   handles concatenated gzip members).
+ *   float16 parsing and the delta decoders (whose headers are validated first); LZ4/LZ4_RAW/ZSTD come
+ *   from hyparquet-compressors, Snappy from a decoder here for well-formed blocks and hyparquet's for the
+ *   rest, GZIP and BROTLI from node:zlib (bounded output, handles concatenated gzip members).
+ * - Values become cells in one loop per kind of value (`Fill`); 64-bit integers and timestamps are
+ *   computed in number arithmetic where that is exact, BigInt only beyond.
  *
  * Cell rules (Cell = string | number | boolean | bigint | null)
  * - BOOLEAN -> boolean. INT32 (and INT_8/16/32, UINT_8/16/32) -> number.
@@ -245,6 +248,7 @@ export function dateText(days: number): string {
 const UNIT_DIGITS = { MILLIS: 3, MICROS: 6, NANOS: 9 } as const;
 type Unit = keyof typeof UNIT_DIGITS;
 const UNIT_PER_SECOND: Record<Unit, number> = { MILLIS: 1000, MICROS: 1000000, NANOS: 1000000000 };
+const UNIT_PER_SECOND_BIG: Record<Unit, bigint> = { MILLIS: 1000n, MICROS: 1000000n, NANOS: 1000000000n };
 
 /** Fraction digits: the shortest of 0/3/6/9 (up to `digits`) that keeps the value exact. */
 function fracText(frac: number, digits: number): string {
@@ -306,7 +310,7 @@ function stampText(days: number, sod: number, frac: number, per: number, utc: bo
 }
 
 export function timestampText(v: bigint, unit: Unit, utc = true): string {
-  const per = BigInt(UNIT_PER_SECOND[unit]);
+  const per = UNIT_PER_SECOND_BIG[unit];
   let secs = v / per;
   let frac = v % per;
   if (frac < 0n) {
@@ -357,7 +361,7 @@ function timestampTextOfWords(lo: number, hi: number, per: number, utc: boolean)
 }
 
 function timeText(v: bigint, unit: Unit): string {
-  const per = BigInt(UNIT_PER_SECOND[unit]);
+  const per = UNIT_PER_SECOND_BIG[unit];
   let secs = v / per;
   let frac = v % per;
   if (frac < 0n) {
@@ -1382,7 +1386,8 @@ type BufferSlot = 'window' | 'page' | 'values' | 'def' | 'rep' | 'indices' | 'st
  * levels, dictionary indices, the aligned copy of fixed-width values, the offsets of byte-array values. A flat
  * column keeps them from page to page and row group to row group (`reuse`), which is safe because its page is
  * finished (values made into cells) before its next page is read, and spares allocating, then collecting, a
- * page-sized buffer of each kind per page (about 20 MB less peak memory on bench-1m-s1.parquet).
+ * page-sized buffer of each kind per page (about 15 MB less peak memory on bench-1m-s1.parquet). A buffer keeps
+ * the size of the largest page it held until the read ends.
  */
 class PageBuffers {
   private readonly slots = new Map<BufferSlot, Uint8Array>();
@@ -1398,6 +1403,10 @@ class PageBuffers {
 
   int32s(slot: BufferSlot, n: number): Int32Array {
     return new Int32Array(this.bytes(slot, n * 4).buffer, 0, n);
+  }
+
+  uint32s(slot: BufferSlot, n: number): Uint32Array {
+    return new Uint32Array(this.bytes(slot, n * 4).buffer, 0, n);
   }
 }
 
@@ -1439,7 +1448,7 @@ function decodeValues(bytes: Uint8Array, pos: number, end: number, encoding: str
       need(pos, 1, end, 'dictionary index bit width');
       const w = bytes[pos]!;
       if (w > 32) throw corrupt(`dictionary index bit width ${w} is invalid`);
-      const idx = new Uint32Array(c.plain.buffers.bytes('indices', n * 4).buffer, 0, n);
+      const idx = c.plain.buffers.uint32s('indices', n);
       readHybrid(bytes, pos + 1, end, w, n, idx, 'dictionary indices');
       return { values: idx, dict: true };
     }
