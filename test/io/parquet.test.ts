@@ -16,7 +16,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { IssueLog } from '../../src/core/issues.js';
 import type { Cell } from '../../src/core/types.js';
 import { DqError, InputError, UnsupportedError } from '../../src/errors.js';
-import { readParquet, decimalText, timestampText, dateText, toJsonText } from '../../src/io/readers/parquet.js';
+import { readParquet, decimalText, timestampText, dateText, toJsonText, snappyFast } from '../../src/io/readers/parquet.js';
+import { snappyUncompress } from 'hyparquet/src/snappy.js';
+import { snappyCompress } from 'hyparquet-writer/src/snappy.js';
 import { DEFAULT_READER_OPTIONS, type ReaderOptions } from '../../src/io/readers/types.js';
 import type { Input } from '../../src/io/source.js';
 import { createParquetWriter, inferParquetType } from '../../src/io/writers/parquet.js';
@@ -654,6 +656,273 @@ describe('generated files', () => {
     expect(col(r, 'id')).toEqual(ids);
     expect(col(r, 's')[7]).toBeNull();
     expect(col(r, 's')[1002]).toBe('v2');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// fast paths against plain reference implementations (random values, fixed seeds)
+
+/** The first implementation of the timestamp text, all in BigInt: the reference for the number-based one. */
+function referenceTimestamp(v: bigint, unit: 'MILLIS' | 'MICROS' | 'NANOS', utc: boolean): string {
+  const pad = (n: number, w: number) => String(n).padStart(w, '0');
+  const per = { MILLIS: 1000n, MICROS: 1000000n, NANOS: 1000000000n }[unit];
+  let secs = v / per;
+  let frac = v % per;
+  if (frac < 0n) {
+    frac += per;
+    secs -= 1n;
+  }
+  let days = secs / 86400n;
+  let sod = secs % 86400n;
+  if (sod < 0n) {
+    sod += 86400n;
+    days -= 1n;
+  }
+  const z = Number(days) + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  const year = y >= 0 && y <= 9999 ? pad(y, 4) : (y < 0 ? '-' : '+') + pad(Math.abs(y), 6);
+  const s = Number(sod);
+  let f = frac === 0n ? '' : frac.toString().padStart({ MILLIS: 3, MICROS: 6, NANOS: 9 }[unit], '0');
+  while (f.length > 3 && f.endsWith('000')) f = f.slice(0, -3);
+  return `${year}-${pad(m, 2)}-${pad(d, 2)}T${pad(Math.floor(s / 3600), 2)}:${pad(Math.floor((s % 3600) / 60), 2)}:${pad(s % 60, 2)}${f ? '.' + f : ''}${utc ? 'Z' : ''}`;
+}
+
+function randomInt64(rnd: () => number): bigint {
+  const k = rnd();
+  const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
+  if (k < 0.05) return [0n, 1n, -1n, -(1n << 63n), (1n << 63n) - 1n, 1n << 53n, -(1n << 53n), (1n << 53n) - 1n, 1n - (1n << 53n)][int(0, 8)]!;
+  if (k < 0.35) return BigInt.asIntN(64, (BigInt(int(0, 0xffffffff)) << 32n) | BigInt(int(0, 0xffffffff)));
+  if (k < 0.6) return BigInt(Math.floor((rnd() - 0.5) * 2 ** int(1, 63)));
+  // whole seconds, milliseconds or microseconds, around 1970-2100 and beyond
+  return BigInt(int(-4e9, 4e9)) * [1n, 1000n, 1000000n, 1000000000n][int(0, 3)]! + BigInt(int(-2, 2));
+}
+
+describe('fast paths equal the reference', () => {
+  it('timestamps of every unit, UTC and local, plain and delta, with nulls', async () => {
+    const rnd = mulberry32(42);
+    const n = 5000;
+    const cols = ['MILLIS', 'MICROS', 'NANOS'] as const;
+    const data = cols.map(() => Array.from({ length: n }, () => (rnd() < 0.1 ? null : randomInt64(rnd))));
+    for (const encoding of ['PLAIN', 'DELTA_BINARY_PACKED']) {
+      for (const utc of [true, false]) {
+        const p = writeFile(
+          `ts-${encoding}-${utc}.parquet`,
+          cols.map((u, i) => ({ name: u, data: data[i], encoding })),
+          [{ name: 'root', num_children: 3 }, ...cols.map((unit) => ({ name: unit, type: 'INT64', repetition_type: 'OPTIONAL', logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: utc, unit } }))],
+          { pageSize: 8192 },
+        );
+        const r = await readAll(p, { batchSize: 1000 });
+        cols.forEach((unit, i) => {
+          const exp = data[i]!.map((v) => (v === null ? null : referenceTimestamp(v, unit, utc)));
+          expect(col(r, unit), `${encoding} ${unit} utc=${utc}`).toEqual(exp);
+        });
+      }
+    }
+    for (const unit of cols) for (let k = 0; k < 2000; k++) {
+      const v = randomInt64(rnd);
+      expect(timestampText(v, unit, k % 2 === 0)).toBe(referenceTimestamp(v, unit, k % 2 === 0));
+    }
+  });
+
+  it('dates of any day', () => {
+    const rnd = mulberry32(7);
+    for (let k = 0; k < 20000; k++) {
+      const days = k < 10000 ? Math.floor((rnd() - 0.5) * 2 ** 32) : Math.floor(rnd() * 3653000) - 719528;
+      expect(dateText(days)).toBe(referenceTimestamp(BigInt(days) * 86400000n, 'MILLIS', false).slice(0, -9));
+    }
+  });
+
+  it('64-bit integers, unsigned and decimal, with nulls, in batches of any size', async () => {
+    const rnd = mulberry32(9);
+    const n = 3000;
+    const i64 = Array.from({ length: n }, () => (rnd() < 0.2 ? null : randomInt64(rnd)));
+    const u64 = i64.map((v) => (v === null ? null : BigInt.asUintN(64, v)));
+    const p = writeFile(
+      'int64s.parquet',
+      [
+        { name: 'i64', data: i64 },
+        { name: 'u64', data: u64 },
+        { name: 'dec', data: i64 },
+      ],
+      [
+        { name: 'root', num_children: 3 },
+        { name: 'i64', type: 'INT64', repetition_type: 'OPTIONAL' },
+        { name: 'u64', type: 'INT64', repetition_type: 'OPTIONAL', converted_type: 'UINT_64' },
+        { name: 'dec', type: 'INT64', repetition_type: 'OPTIONAL', converted_type: 'DECIMAL', scale: 3, precision: 18 },
+      ],
+      { pageSize: 4096 },
+    );
+    const cell = (v: bigint | null) => (v === null ? null : v >= -(2n ** 53n) + 1n && v <= 2n ** 53n - 1n ? Number(v) : v);
+    for (const batchSize of [1, 7, 4096]) {
+      const r = await readAll(p, { batchSize });
+      expect(col(r, 'i64')).toEqual(i64.map(cell));
+      expect(col(r, 'u64')).toEqual(u64.map(cell));
+      expect(col(r, 'dec')).toEqual(i64.map((v) => (v === null ? null : decimalText(v, 3))));
+    }
+  });
+
+  it('text and binary values: ASCII, other UTF-8, invalid UTF-8, control characters', async () => {
+    const rnd = mulberry32(11);
+    const pieces = [[0x61], [0x20], [0x7e], [0x09], [0x0a], [0x0d], [0x00], [0x1f], [0x7f], [0xc3, 0xa9], [0xe2, 0x82, 0xac], [0xef, 0xbb, 0xbf], [0xff], [0xc3], [0x80]];
+    const values = Array.from({ length: 4000 }, () => {
+      if (rnd() < 0.1) return null;
+      const bytes: number[] = [];
+      const len = Math.floor(rnd() * 8);
+      // mostly ASCII letters, as real text is
+      for (let i = 0; i < len; i++) bytes.push(...(rnd() < 0.7 ? [0x61 + Math.floor(rnd() * 26)] : pieces[Math.floor(rnd() * pieces.length)]!));
+      return new Uint8Array(bytes);
+    });
+    const p = writeFile(
+      'bytes.parquet',
+      [
+        { name: 'text', data: values },
+        { name: 'bin', data: values },
+      ],
+      [
+        { name: 'root', num_children: 2 },
+        { name: 'text', type: 'BYTE_ARRAY', repetition_type: 'OPTIONAL', converted_type: 'UTF8' },
+        { name: 'bin', type: 'BYTE_ARRAY', repetition_type: 'OPTIONAL' },
+      ],
+      { pageSize: 2048 },
+    );
+    const r = await readAll(p, { batchSize: 333 });
+    const fatal = new TextDecoder('utf-8', { fatal: true });
+    const text = (b: Uint8Array) => {
+      try {
+        return fatal.decode(b);
+      } catch {
+        return new TextDecoder().decode(b);
+      }
+    };
+    const bin = (b: Uint8Array) => {
+      try {
+        const s = fatal.decode(b);
+        if (!/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s)) return s;
+      } catch {
+        // hex
+      }
+      return '0x' + Buffer.from(b).toString('hex');
+    };
+    expect(col(r, 'text')).toEqual(values.map((v) => (v === null ? null : text(v))));
+    expect(col(r, 'bin')).toEqual(values.map((v) => (v === null ? null : bin(v))));
+    expect(r.issues.has('invalid-utf8')).toBe(true);
+    expect(r.issues.has('binary-as-hex')).toBe(true);
+  });
+
+  it('page buffers reused across pages and row groups: every page, codec and batch size reads its own values', async () => {
+    const rnd = mulberry32(3);
+    const n = 6000;
+    const maybe = <T>(f: () => T) => (rnd() < 0.15 ? null : f());
+    const data = {
+      i32: Array.from({ length: n }, () => maybe(() => Math.floor((rnd() - 0.5) * 2 ** 32))),
+      f64: Array.from({ length: n }, () => maybe(() => (rnd() - 0.5) * 10 ** Math.floor(rnd() * 12))),
+      i64: Array.from({ length: n }, () => maybe(() => BigInt(Math.floor((rnd() - 0.5) * 2 ** 40)))),
+      few: Array.from({ length: n }, () => maybe(() => ['red', 'green', 'blue', 'é'][Math.floor(rnd() * 4)]!)),
+      many: Array.from({ length: n }, (_, i) => maybe(() => `value ${i} ${'x'.repeat(Math.floor(rnd() * 40))}`)),
+      flag: Array.from({ length: n }, () => maybe(() => rnd() < 0.5)),
+    };
+    const schema = [
+      { name: 'root', num_children: 6 },
+      { name: 'i32', type: 'INT32', repetition_type: 'OPTIONAL' },
+      { name: 'f64', type: 'DOUBLE', repetition_type: 'OPTIONAL' },
+      { name: 'i64', type: 'INT64', repetition_type: 'OPTIONAL' },
+      { name: 'few', type: 'BYTE_ARRAY', repetition_type: 'OPTIONAL', converted_type: 'UTF8' },
+      { name: 'many', type: 'BYTE_ARRAY', repetition_type: 'OPTIONAL', converted_type: 'UTF8' },
+      { name: 'flag', type: 'BOOLEAN', repetition_type: 'OPTIONAL' },
+    ];
+    const columns = Object.entries(data).map(([name, d]) => ({ name, data: d }));
+    const expected = Object.fromEntries(Object.entries(data).map(([k, d]) => [k, (d as unknown[]).map((v) => (typeof v === 'bigint' ? Number(v) : v))]));
+    for (const codec of ['SNAPPY', 'UNCOMPRESSED']) {
+      // pages of a few hundred rows, row groups of different sizes (the buffers grow and shrink in use)
+      const p = writeFile(`reuse-${codec}.parquet`, columns, schema, { codec, pageSize: 1500, rowGroupSize: [2000, 2500, 500, 1000] });
+      for (const batchSize of [1, 7, 4096]) {
+        const r = await readAll(p, { batchSize });
+        expect(r.meta.parquet.rowGroups).toBeGreaterThan(2);
+        for (const name of Object.keys(data)) expect(col(r, name), `${codec} batch ${batchSize} ${name}`).toEqual(expected[name]);
+      }
+    }
+  });
+
+  it('snappy: the fast decoder gives the same bytes, or hands over to hyparquet whose error is reported', () => {
+    const rnd = mulberry32(5);
+    const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
+    const outcome = (decode: (input: Uint8Array, out: Uint8Array) => void, input: Uint8Array, size: number) => {
+      const out = new Uint8Array(size);
+      try {
+        decode(input, out);
+        return Buffer.from(out).toString('base64');
+      } catch (e) {
+        return `error: ${(e as Error).message}`;
+      }
+    };
+    const dq = (input: Uint8Array, out: Uint8Array) => {
+      if (!snappyFast(input, out)) snappyUncompress(input, out);
+    };
+    const streams: [Uint8Array, number][] = [];
+    // compressed data: random, repetitive, text-like
+    for (let k = 0; k < 300; k++) {
+      const data = new Uint8Array(int(0, k % 20 === 0 ? 70000 : 3000));
+      const mode = k % 3;
+      for (let i = 0; i < data.length; i++) data[i] = mode === 0 ? int(0, 255) : mode === 1 ? int(97, 100) : i > 8 && rnd() < 0.8 ? data[i - int(1, i)]! : int(0, 255);
+      streams.push([snappyCompress(data), data.length]);
+    }
+    // hand-made streams: every tag, literal lengths in every form, overlapping copies, 4-byte offsets
+    for (let k = 0; k < 300; k++) {
+      const body: number[] = [];
+      let size = 0;
+      for (let o = int(1, 30); o > 0; o--) {
+        const tag = size === 0 ? 0 : int(0, 3);
+        if (tag === 0) {
+          const len = rnd() < 0.2 ? int(61, 2000) : int(1, 60);
+          const lengthBytes = len > 60 || rnd() < 0.3 ? int(len > 256 ? 2 : 1, 4) : 0;
+          if (lengthBytes === 0) body.push((len - 1) << 2);
+          else {
+            body.push((59 + lengthBytes) << 2);
+            for (let i = 0, v = len - 1; i < lengthBytes; i++, v = Math.floor(v / 256)) body.push(v & 255);
+          }
+          for (let i = 0; i < len; i++) body.push(int(0, 255));
+          size += len;
+        } else {
+          const len = tag === 1 ? int(4, 11) : int(1, 64);
+          const offset = int(1, Math.min(size, tag === 1 ? 2047 : tag === 2 ? 65535 : size));
+          if (tag === 1) body.push(1 | ((len - 4) << 2) | ((offset >> 8) << 5), offset & 255);
+          else if (tag === 2) body.push(2 | ((len - 1) << 2), offset & 255, offset >> 8);
+          else body.push(3 | ((len - 1) << 2), offset & 255, (offset >> 8) & 255, (offset >> 16) & 255, offset >>> 24);
+          size += len;
+        }
+      }
+      const head: number[] = [];
+      for (let v = size; ; v = Math.floor(v / 128)) {
+        head.push((v & 127) | (v >= 128 ? 128 : 0));
+        if (v < 128) break;
+      }
+      streams.push([new Uint8Array([...head, ...body]), size]);
+    }
+    let decoded = 0;
+    for (const [input, size] of streams) {
+      const good = outcome(snappyUncompress, input, size);
+      expect(outcome(dq, input, size)).toBe(good);
+      if (!good.startsWith('error')) decoded++;
+      // damaged copies: flipped bits, cut short, another expected size
+      for (let c = 0; c < 4; c++) {
+        const bad = Uint8Array.from(input);
+        let n = size;
+        let cut = bad;
+        if (c === 0 && bad.length) bad[int(0, bad.length - 1)]! ^= 1 << int(0, 7);
+        else if (c === 1) cut = bad.subarray(0, int(0, bad.length));
+        else if (c === 2) n = Math.max(0, size + int(-3, 3));
+        else if (bad.length) bad[int(0, bad.length - 1)] = int(0, 255);
+        expect(outcome(dq, cut, n)).toBe(outcome(snappyUncompress, cut, n));
+      }
+    }
+    expect(decoded).toBeGreaterThan(550);
   });
 });
 
