@@ -361,8 +361,9 @@ interface ShapeFacet extends Facet {
 
 /**
  * The facets of a text depend only on its shape (each digit alike, every other character as is), except for
- * one-character texts (1/0 booleans) and slash dates (03/04 vs 13/04): those return undefined (use the text cache).
- * Texts longer than 40 characters skip the cache (their facets are cheap and they rarely share a shape).
+ * integers with one digit (' 1' is a 1/0 boolean once trimmed, ' 7' is not) and slash dates (03/04 vs 13/04):
+ * those return undefined (use the text cache). Texts longer than 40 characters skip the cache (their facets are
+ * cheap and they rarely share a shape).
  */
 function shapeFacet(cache: Map<number, ShapeFacet>, t: string, kind: number): Facet | undefined {
   const n = t.length;
@@ -371,12 +372,16 @@ function shapeFacet(cache: Map<number, ShapeFacet>, t: string, kind: number): Fa
     return { key: facetKey(facets), ws: facets.ws, enc: facets.enc, stat: null, val: null };
   }
   let h = n;
+  let digits = 0;
   for (let j = 0; j < n; j++) {
     let c = t.charCodeAt(j);
-    if (c >= 48 && c <= 57) c = 48;
-    else if (c === 47 && (kind === Kind.DATE || kind === Kind.DATETIME)) return undefined;
+    if (c >= 48 && c <= 57) {
+      c = 48;
+      digits++;
+    } else if (c === 47 && (kind === Kind.DATE || kind === Kind.DATETIME)) return undefined;
     h = Math.imul(h ^ c, 0x01000193);
   }
+  if (digits === 1 && kind === Kind.INT) return undefined;
   const hit = cache.get(h);
   if (hit !== undefined) {
     const sample = hit.sample;

@@ -1,0 +1,100 @@
+/**
+ * The consistency checker caches what a cell means (its facets) by exact value and by shape. Caching must never
+ * change a result: these tests compare audits against an uncached oracle, where every cell goes to a state of its
+ * own (so every lookup misses) and the states are merged.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import consistency from '../../src/checks/consistency.js';
+import { initProfile, updateProfile } from '../../src/checks/profile.js';
+import type { BatchView, Cell, CheckResult, ColumnProfile } from '../../src/core/types.js';
+import { auditOptions, batches, finalizeCtx, profile, run } from './helpers-ct.js';
+
+const opts = auditOptions();
+
+/** Fill view.hash as the engine does (the profile computes it before any checker runs). */
+function withHashes(bs: BatchView[]): BatchView[] {
+  const p = initProfile(opts);
+  for (const b of bs) updateProfile(p, b);
+  return bs;
+}
+
+/** One state per cell, merged in row order: no cache ever hits. */
+function oracle(columns: Record<string, Cell[]>, profiles: ColumnProfile[]): CheckResult {
+  let acc = consistency.init({ options: opts });
+  for (const b of batches(columns, 1)) {
+    const s = consistency.init({ options: opts });
+    consistency.update(s, b);
+    acc = consistency.merge(acc, s);
+  }
+  return consistency.finalize(acc, finalizeCtx(opts, profiles));
+}
+
+function check(columns: Record<string, Cell[]>, size: number, types: Record<string, ColumnProfile['type']> = {}): void {
+  const profiles = Object.keys(columns).map((c) => profile(c, types[c] ?? 'string'));
+  const want = oracle(columns, profiles);
+  expect(run(consistency, batches(columns, size), opts, profiles)).toEqual(want);
+  expect(run(consistency, withHashes(batches(columns, size)), opts, profiles)).toEqual(want);
+}
+
+const LONG = 'x'.repeat(201); // caps the column's distinct values: from then on only facets matter
+
+describe('consistency checker: caches never change a result', () => {
+  it('whitespace-padded single digits keep their own facets after the distinct values are capped', () => {
+    // ' 1' and ' 0' are 1/0 booleans, ' 7' is not, although all three have the same shape: with ' 7' first,
+    // a shape cache that ignored this would find no boolean family here
+    const cells = [LONG, ' 7', ...Array.from({ length: 30 }, (_, i) => (i % 3 ? ' 1' : ' 0')), '1 ', '+1', '-1', ...Array.from({ length: 5 }, () => 'yes')];
+    check({ c: cells }, 100, { c: 'categorical' });
+    expect(run(consistency, batches({ c: cells }, 100), opts, [profile('c', 'categorical')]).metrics!.formats).toEqual({ c: { family: 'boolean', dominant: '1/0' } });
+  });
+
+  it('slash dates keep their day/month order after the distinct values are capped', () => {
+    check({ c: [LONG, '03/04/2024', '13/04/2024', '04/13/2024', '03/04/2024', '2024-03-04', '2024-13-04'] }, 100, { c: 'date' });
+  });
+
+  it('equal numbers written differently are different cells', () => {
+    // the profile hashes numbers by value: 35, 35.0 and 3.5e1 share a hash but not their facets
+    const cells: Cell[] = ['35', '35.0', '3.5e1', ' 35', '35', 35, '1,234.5', '1234.5', '1.234,5', 'true', true, 'yes', '1', 1];
+    check({ c: [...cells, ...cells] }, 5, { c: 'float' });
+    check({ c: [LONG, ...cells, ...cells] }, 5, { c: 'float' });
+  });
+
+  it('many distinct values (the distinct values are capped mid-batch)', () => {
+    const cells: Cell[] = [];
+    for (let i = 0; i < 10_200; i++) cells.push(i % 3 === 0 ? `v${i}` : i % 3 === 1 ? `555-${String(i).padStart(4, '0')}` : `2024-01-${(i % 28) + 1}T10:${i % 60}:00Z`);
+    check({ c: cells }, 4096);
+  });
+
+  const pool: Cell[] = [
+    ' 7', ' 1', ' 0', '1 ', '7', '1', '0', '-1', '+5', 35, '35', '35.0', '3.5e1', 1.5, '1,234.50', '1.234,50', '12,50', '1234',
+    '03/04/2024', '13/04/2024', '2024-03-15', '2024-03-15T10:20:30Z', '2024-03-15 10:20', 'Mar 15 2024', '15.03.2024',
+    '555-1234', '(555) 123-4567', '555 1234 ', ' 555-1234', 'y', 'N', ' y', 'yes', 'No', true, false, 'TRUE',
+    'New York', 'new york', ' NEW YORK', 'Café', 'CafÃ©', 'x\uFFFD', 'a\u00a0', '\u00a0a', 'route 66', 'Route 66',
+    'a long comment without any digit at all, longer than forty', 'a long comment with 12.5 and 555-1234, longer than forty',
+    ' a long comment padded with spaces on both ends, forty+ ', 'tab\t', LONG, null, '', 'NA',
+  ];
+  it('random columns, batch sizes and capping', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pool), { minLength: 0, maxLength: 150 }), fc.integer({ min: 1, max: 40 }), (cells, size) => {
+        check({ c: cells, d: [...cells].reverse() }, size);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('consistency checker: batches with and without hashes', () => {
+  it('give the same result in any mix', () => {
+    const cells: Cell[] = [];
+    for (let i = 0; i < 3000; i++) cells.push(i % 5 === 0 ? 'Chicago' : i % 5 === 1 ? ' chicago' : i % 5 === 2 ? String(i % 97) : i % 5 === 3 ? `${i % 13}/04/2024` : 'Chicagoo');
+    const bs = batches({ c: cells }, 256);
+    const profiles = [profile('c', 'string')];
+    const want = run(consistency, bs, opts, profiles);
+    const mixed = batches({ c: cells }, 256);
+    withHashes(mixed);
+    mixed.forEach((b, i) => {
+      if (i % 2) for (const v of b.views) delete v.hash;
+    });
+    expect(run(consistency, mixed, opts, profiles)).toEqual(want);
+  });
+});
