@@ -65,6 +65,15 @@ describe('consistency checker: caches never change a result', () => {
     check({ c: cells }, 4096);
   });
 
+  it('texts of a frequent long shape and near misses', () => {
+    // frequent shapes of 13+ characters are matched by a regular expression: it must accept the same texts
+    const shapes = ['(555) 123-4567', '2024-03-15T10:20:30.123Z', '12.5 $^*+?[]{}|\\/', 'a\n12345678901\r', '\ud83d12345678901\u00e9', '1234567890123'];
+    const cells: Cell[] = [LONG];
+    for (let i = 0; i < 40; i++) for (const s of shapes) cells.push(s.replace(/\d/g, () => String((i * 7) % 10)));
+    const misses = ['(555) 123-456x', '(555)_123-4567', '2024-03-15T10:20:30.123z', '2024-03-15T10:20:30.12ZZ', '12.5 $^*+?[]{}|\\\\', 'a\n1234567890\r\r', '\ud83e12345678901\u00e9', '123456789012\u0661'];
+    check({ c: [...cells, ...misses, ...cells.slice(1, 50), ...misses] }, 64);
+  });
+
   const pool: Cell[] = [
     ' 7', ' 1', ' 0', '1 ', '7', '1', '0', '-1', '+5', 35, '35', '35.0', '3.5e1', 1.5, '1,234.50', '1.234,50', '12,50', '1234',
     '03/04/2024', '13/04/2024', '2024-03-15', '2024-03-15T10:20:30Z', '2024-03-15 10:20', 'Mar 15 2024', '15.03.2024',
