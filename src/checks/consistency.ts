@@ -407,9 +407,10 @@ function newCache(): ColCache {
 
 /**
  * The distinct values of a column with their facet and ValStat (updated in place, like KeyStats), in an
- * open-addressing table (load at most 1/2, parallel arrays by slot) by the profile's 64-bit cell hash.
- * The hash only finds candidates, which must have the same text and kind: numbers are hashed by value
- * (35 and 35.0 share a hash), and 64-bit collisions are harmless too.
+ * open-addressing table (parallel arrays by slot) by the profile's 64-bit cell hash. The hash only finds
+ * candidates, which must have the same text and kind: numbers are hashed by value (35 and 35.0 share a hash),
+ * and 64-bit collisions are harmless too. A load of at most 2/3 lets MAX_DISTINCT values fit in 16,384 slots
+ * (21 bytes each).
  */
 class ValueTable {
   size = 0;
@@ -442,7 +443,7 @@ class ValueTable {
 
   /** Add (text, kind), absent from the table. */
   add(lo: number, hi: number, text: string, kind: number, facet: Facet, val: ValStat): void {
-    if (2 * (this.size + 1) > this.lo.length) this.grow();
+    if (3 * (this.size + 1) > 2 * this.lo.length) this.grow();
     this.put(lo, hi, text, kind, facet, val);
     this.size++;
   }
