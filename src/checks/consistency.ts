@@ -812,6 +812,8 @@ function spellingOrder(a: [string, number], b: [string, number]): number {
 
 interface Group {
   key: string;
+  /** Code points in key. */
+  len: number;
   total: number;
   members: [string, number][];
   digits: string;
@@ -835,7 +837,7 @@ export function spellingClusters(counts: Map<string, number>): Cluster[] {
     const key = foldKey(v);
     let g = byKey.get(key);
     if (!g) {
-      g = { key, total: 0, members: [], digits: key.replace(/\D/g, ''), root: null, absorbed: [] };
+      g = { key, len: [...key].length, total: 0, members: [], digits: key.replace(/\D/g, ''), root: null, absorbed: [] };
       byKey.set(key, g);
     }
     g.total += c;
@@ -845,13 +847,13 @@ export function spellingClusters(counts: Map<string, number>): Cluster[] {
   for (const g of groups) g.members.sort(spellingOrder);
   const roots: Group[] = [];
   for (const g of groups) {
-    const len = [...g.key].length;
+    const len = g.len;
     let best: Group | null = null;
     let bestD = Infinity;
     if (len >= 5) {
       for (const r of roots) {
         if (r.total < 10 * g.total) break; // roots are in decreasing total order
-        const rlen = [...r.key].length;
+        const rlen = r.len;
         if (rlen < 5 || r.digits !== g.digits) continue;
         const max = Math.min(len, rlen) >= 10 ? 2 : 1;
         if (Math.abs(rlen - len) > max) continue;
