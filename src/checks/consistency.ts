@@ -360,9 +360,12 @@ function addValue(col: ColState, v: string, count: number, row: number | null, l
  */
 interface Facet {
   key: string;
+  kind: number;
   ws: number;
   enc: number;
   stat: KeyStat | null;
+  /** Cells of this facet in the current batch, not yet counted in the column state (see flush). */
+  pending: number;
 }
 
 /** A text of one kind and shape (see byShape). */
@@ -380,7 +383,7 @@ interface ShapeEntry {
  * What update remembers of a column across batches. It lives beside the state (CACHES), not in it: it is not
  * merged, cloned or sent by workers, and a column state without one (a clone, a merged-in state) starts afresh.
  * Every entry is either a function of the cell's (text, kind) or a reference into the column state that stays
- * valid, so caching cannot change a result.
+ * valid, so caching cannot change a result; pending counts (Facet.pending) are back to 0 when update returns.
  */
 interface ColCache {
   /** Facets by key. */
@@ -395,6 +398,8 @@ interface ColCache {
   shapes: Map<number, ShapeEntry>;
   /** The last shape found by (kind, length): cells of a column mostly repeat a few shapes of different lengths. */
   lastShape: (ShapeEntry | undefined)[];
+  /** Facets with pending cells. */
+  touched: Facet[];
 }
 
 const CACHES = new WeakMap<ColState, ColCache>();
@@ -402,7 +407,7 @@ const MAX_SHAPES = 4096;
 const MAX_SHAPE_LEN = 40;
 
 function newCache(): ColCache {
-  return { facets: new Map(), plain: [], short: [], values: new ValueTable(256), shapes: new Map(), lastShape: [] };
+  return { facets: new Map(), plain: [], short: [], values: new ValueTable(256), shapes: new Map(), lastShape: [], touched: [] };
 }
 
 /**
@@ -477,14 +482,14 @@ class ValueTable {
 
 function plainFacet(cc: ColCache, ws: number, kind: number, enc: number): Facet {
   const slot = (ws * 8 + kind) * 8 + enc;
-  return (cc.plain[slot] ??= { key: keyOf({ ws, kind, bv: '', ns: '', ds: '', ss: '', enc }), ws, enc, stat: null });
+  return (cc.plain[slot] ??= { key: keyOf({ ws, kind, bv: '', ns: '', ds: '', ss: '', enc }), kind, ws, enc, stat: null, pending: 0 });
 }
 
 function internFacet(cc: ColCache, f: Facets): Facet {
   if (f.bv === '' && f.ns === '' && f.ds === '' && f.ss === '') return plainFacet(cc, f.ws, f.kind, f.enc);
   const key = keyOf(f);
   let x = cc.facets.get(key);
-  if (x === undefined) cc.facets.set(key, (x = { key, ws: f.ws, enc: f.enc, stat: null }));
+  if (x === undefined) cc.facets.set(key, (x = { key, kind: f.kind, ws: f.ws, enc: f.enc, stat: null, pending: 0 }));
   return x;
 }
 
@@ -601,6 +606,7 @@ function update(state: ConsistencyState, batch: BatchView): void {
     if (!cc) CACHES.set(col, (cc = newCache()));
     const start = col.values !== null ? updateValues(col, cc, view.kind, view.text, view.hash, length, firstRow, lines) : 0;
     if (start < length) updateFacets(col, cc, view.kind, view.text, start, length, firstRow, lines);
+    flush(col, cc);
   }
 }
 
@@ -645,11 +651,11 @@ function updateValues(
         vs.row = row;
         vs.line = lines ? lines[i]! : null;
       }
-      tally(col, table.facet[slot]!, kind, text, row, lines, i);
+      tally(col, cc, table.facet[slot]!, text, row, lines, i);
       continue;
     }
     const f = facetOf(cc, text, kind);
-    tally(col, f, kind, text, row, lines, i);
+    tally(col, cc, f, text, row, lines, i);
     const own = flat(text);
     const vs = addValue(col, own, 1, row, lines ? lines[i]! : null);
     if (vs === null) {
@@ -678,30 +684,51 @@ function updateFacets(
     if (kind === Kind.MISSING) continue;
     const text = vtext[i];
     if (text === null || text === undefined) continue;
-    tally(col, facetOf(cc, text, kind), kind, text, firstRow + i, lines, i);
+    tally(col, cc, facetOf(cc, text, kind), text, firstRow + i, lines, i);
   }
 }
 
-/** Count a non-missing cell of facet `f`. */
-function tally(col: ColState, f: Facet, kind: number, text: string, row: number, lines: Int32Array | null, i: number): void {
-  col.n++;
-  col.kinds[kind]!++;
-  if (f.ws) {
-    col.ws++;
-    if (f.ws & 1) col.lead++;
-    if (f.ws & 2) col.trail++;
-  }
-  if (f.enc) {
-    if (f.enc & 1) col.fffd++;
-    if (f.enc & 2) col.moji++;
-    if (f.enc & 4) col.accented++;
-  }
+/**
+ * Count a non-missing cell of facet `f`: in `f.pending` (added to the column state by flush, once per facet and
+ * batch), and among the examples of its key while they are short (rows only grow within a batch).
+ */
+function tally(col: ColState, cc: ColCache, f: Facet, text: string, row: number, lines: Int32Array | null, i: number): void {
+  if (f.pending++ === 0) cc.touched.push(f);
+  const k = f.stat;
+  if (k === null || k.examples.length < 5) addCellExample(col, f, { row, line: lines ? lines[i]! : null, value: text });
+}
+
+function addCellExample(col: ColState, f: Facet, ex: Example): void {
   const k = f.stat ?? (f.stat = col.keys.get(f.key) ?? null);
   if (k !== null) {
-    k.count++;
-    // rows only grow within a batch: an example is needed only while the list is short
-    if (k.examples.length < 5) addExample(k.examples, { row, line: lines ? lines[i]! : null, value: text });
-  } else addKey(col, f.key, 1, [{ row, line: lines ? lines[i]! : null, value: text }]);
+    if (k.examples.length < 5) addExample(k.examples, ex);
+    return;
+  }
+  addKey(col, f.key, 0, [ex]); // the count comes with flush
+  f.stat = col.keys.get(f.key) ?? null;
+}
+
+/** Add the pending cells of the batch to the column state. */
+function flush(col: ColState, cc: ColCache): void {
+  for (const f of cc.touched) {
+    const c = f.pending;
+    f.pending = 0;
+    col.n += c;
+    col.kinds[f.kind]! += c;
+    if (f.ws) {
+      col.ws += c;
+      if (f.ws & 1) col.lead += c;
+      if (f.ws & 2) col.trail += c;
+    }
+    if (f.enc) {
+      if (f.enc & 1) col.fffd += c;
+      if (f.enc & 2) col.moji += c;
+      if (f.enc & 4) col.accented += c;
+    }
+    if (f.stat !== null) f.stat.count += c;
+    else addKey(col, f.key, c, []); // the column has MAX_KEYS keys: overflow
+  }
+  cc.touched.length = 0;
 }
 
 function mergeCol(a: ColState, b: ColState): ColState {

@@ -74,6 +74,18 @@ describe('consistency checker: caches never change a result', () => {
     check({ c: [...cells, ...misses, ...cells.slice(1, 50), ...misses] }, 64);
   });
 
+  it('more facet keys than MAX_KEYS (overflow)', () => {
+    // 2,600 digit shapes (ddd-dd d, ...), some padded with spaces: keys beyond the 2,000th go to the overflow
+    const cells: Cell[] = [];
+    for (let i = 0; i < 2600; i++) {
+      let t = '';
+      for (let b = 0; b < 12; b++) t += (i >> b) & 1 ? '5' : b % 2 ? '-' : '.';
+      const cell = `1${t}9`;
+      cells.push(cell, i % 7 ? cell : ` ${cell}`);
+    }
+    check({ c: [...cells, ...cells.slice(0, 500)] }, 512);
+  });
+
   const pool: Cell[] = [
     ' 7', ' 1', ' 0', '1 ', '7', '1', '0', '-1', '+5', 35, '35', '35.0', '3.5e1', 1.5, '1,234.50', '1.234,50', '12,50', '1234',
     '03/04/2024', '13/04/2024', '2024-03-15', '2024-03-15T10:20:30Z', '2024-03-15 10:20', 'Mar 15 2024', '15.03.2024',
