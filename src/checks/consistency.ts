@@ -297,6 +297,11 @@ function facetsOf(text: string, kind: number): Facets {
   return { ws, kind, bv, ns, ds, ss, enc };
 }
 
+/** The facet key of a cell, computed without any cache (tests compare update's cached routes with it). */
+export function facetKeyOf(text: string, kind: number): string {
+  return keyOf(facetsOf(text, kind));
+}
+
 /** The encoding facet of a text with non-ASCII characters. */
 function encOf(t: string): number {
   let enc = 0;

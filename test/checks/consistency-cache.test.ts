@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import consistency from '../../src/checks/consistency.js';
+import consistency, { facetKeyOf } from '../../src/checks/consistency.js';
 import { initProfile, updateProfile } from '../../src/checks/profile.js';
-import type { BatchView, Cell, CheckResult, ColumnProfile } from '../../src/core/types.js';
+import { Kind, type BatchView, type Cell, type CheckResult, type ColumnProfile } from '../../src/core/types.js';
 import { auditOptions, batches, finalizeCtx, profile, run } from './helpers-ct.js';
 
 const opts = auditOptions();
@@ -117,5 +117,53 @@ describe('consistency checker: batches with and without hashes', () => {
       if (i % 2) for (const v of b.views) delete v.hash;
     });
     expect(run(consistency, mixed, opts, profiles)).toEqual(want);
+  });
+});
+
+describe('consistency checker: every cached route gives the facets of facetKeyOf', () => {
+  // texts of every kind: random characters (digits, separators, whitespace, accents, mojibake, U+FFFD) and
+  // templates of dates, times, numbers and phone numbers with random digits
+  const chars = [...'0123456789', 'a', 'Z', 'y', 'n', 't', ' ', '\t', '\u00a0', '-', '.', ',', '/', ':', 'T', '+', '(', ')', 'é', 'Ã', '©', '\uFFFD'];
+  const templates = [
+    '99/99/9999', '9/9/9999', '9999-99-99', '9999/99/99', '9999-99-99T99:99:99Z', '9999-99-99 99:99:99.999+00', '9999-99-99T99:99+99:99',
+    '99.99.9999', 'Mar 99 9999', 'March 9, 9999', '99 Mar 9999', '99-Mar-9999', '999-9999', '(999) 999-9999', '9,999.99', '9.999,99',
+    '99,9', '9,999', '9.999', '9e9', ' 9', '9 ', '+9', '-99', '9', '99:99', '09', '99999999999999999999',
+    '9,999,999,999,999,999.99', '9.999.999.999.999.999,99', '999-999-9999 / 999-999-9999', '+99 (999) 999 99 99 99 99 9',
+  ];
+  // digits and separators only: numbers and digit shapes of every length around the 30 and 40 character limits
+  const numeric = [...'0123456789', '-', '.', ',', ' ', '(', ')', '+', '/'];
+  const text = fc.oneof(
+    fc.string({ unit: fc.constantFrom(...chars), maxLength: 60 }),
+    fc.string({ unit: fc.constantFrom(...numeric), maxLength: 45 }),
+    fc
+      .tuple(fc.constantFrom(...templates), fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 20, maxLength: 20 }))
+      .map(([t, ds]) => {
+        let k = 0;
+        return t.replace(/9/g, () => String(ds[k++]));
+      }),
+  );
+  const cell: fc.Arbitrary<Cell> = fc.oneof({ weight: 8, arbitrary: text }, fc.constantFrom<Cell>(35, 1.5, -2, true, false, null, LONG));
+
+  it('random cells, with and without hashes, before and after the distinct values are capped', () => {
+    fc.assert(
+      fc.property(fc.array(cell, { maxLength: 300 }), fc.integer({ min: 1, max: 64 }), fc.boolean(), (cells, size, hashed) => {
+        const bs = batches({ c: cells }, size);
+        if (hashed) withHashes(bs);
+        const want = new Map<string, number>();
+        for (const b of bs) {
+          const v = b.views[0]!;
+          for (let i = 0; i < b.length; i++) {
+            if (v.kind[i] === Kind.MISSING) continue;
+            const key = facetKeyOf(v.text[i]!, v.kind[i]!);
+            want.set(key, (want.get(key) ?? 0) + 1);
+          }
+        }
+        const s = consistency.init({ options: opts });
+        for (const b of bs) consistency.update(s, b);
+        const got = new Map([...(s.cols.get('c')?.keys ?? [])].map(([k, st]) => [k, st.count]));
+        expect(got).toEqual(want);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
