@@ -51,6 +51,7 @@ import {
   type Finding,
 } from '../core/types.js';
 import { parseOptionsFrom, viewColumn } from '../schema/values.js';
+import { hashString } from '../stats/hash.js';
 import { flat } from '../stats/strings.js';
 
 export const MAX_DISTINCT = 10_000;
@@ -259,6 +260,8 @@ const CONT = '[\\u0080-\\u00BF\\u20AC\\u201A\\u0192\\u201E\\u2026\\u2020\\u2021\
 const RE_MOJIBAKE = new RegExp(`[\\u00C2-\\u00DF]${CONT}|[\\u00E0-\\u00EF]${CONT}{2}`);
 const RE_ACCENTED = /[\u00C0-\u024F]/;
 const RE_NON_ASCII = /[^\x00-\x7f]/;
+const RE_DIGIT = /\d/;
+const RE_DIGIT_OR_WIDE = /[\d\u0080-\uffff]/;
 
 export function isMojibake(s: string): boolean {
   return RE_MOJIBAKE.test(s);
@@ -290,12 +293,22 @@ function facetsOf(text: string, kind: number): Facets {
     for (let i = 0; i < shape.length; i++) if (shape.charCodeAt(i) === 100) digits++;
     if (digits >= 3) ss = shape;
   }
-  if (kind === Kind.TEXT && RE_NON_ASCII.test(t)) {
-    if (t.includes('\uFFFD')) enc |= 1;
-    if (RE_MOJIBAKE.test(t)) enc |= 2;
-    else if (RE_ACCENTED.test(t)) enc |= 4;
-  }
+  if (kind === Kind.TEXT && RE_NON_ASCII.test(t)) enc = encOf(t);
   return { ws, kind, bv, ns, ds, ss, enc };
+}
+
+/** The facet key of a cell, computed without any cache (tests compare update's cached routes with it). */
+export function facetKeyOf(text: string, kind: number): string {
+  return keyOf(facetsOf(text, kind));
+}
+
+/** The encoding facet of a text with non-ASCII characters. */
+function encOf(t: string): number {
+  let enc = 0;
+  if (t.includes('\uFFFD')) enc |= 1;
+  if (RE_MOJIBAKE.test(t)) enc |= 2;
+  else if (RE_ACCENTED.test(t)) enc |= 4;
+  return enc;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -317,101 +330,274 @@ function addKey(col: ColState, key: string, count: number, examples: Example[]):
   col.keys.set(key, { count, examples: mergeExamples([], examples) });
 }
 
-function addValue(col: ColState, v: string, count: number, row: number | null, line: number | null): void {
-  if (!col.values) return;
-  const s = col.values.get(v);
+/** Count `v` (a text that owns its characters, see flat) among the distinct values: its ValStat, or null once capped. */
+function addValue(col: ColState, v: string, count: number, row: number | null, line: number | null): ValStat | null {
+  if (!col.values) return null;
+  let s = col.values.get(v);
   if (s) {
     s.count += count;
     if (row !== null && (s.row === null || row < s.row)) {
       s.row = row;
       s.line = line;
     }
-    return;
+    return s;
   }
   if (v.length > MAX_VALUE_LEN) {
     col.values = null;
     col.capped = 'long-values';
-    return;
+    return null;
   }
   if (col.values.size >= MAX_DISTINCT) {
     col.values = null;
     col.capped = 'too-many-distinct';
-    return;
+    return null;
   }
-  col.values.set(flat(v), { count, row, line });
+  col.values.set(v, (s = { count, row, line }));
+  return s;
 }
 
+// ---------------------------------------------------------------------------------------------
+// update: what a cell means, cached
+
 /**
- * Per-batch cache of what a (kind, text) pair means for this checker, so repeated values cost one lookup:
- * the facet key, and the column's KeyStat and ValStat for it once known (entries are never removed
- * during an update, so the references stay valid for the batch).
+ * A facet key of one column as update uses it, made once per column and key. `stat` is the column's KeyStat
+ * for the key once it exists: KeyStats are updated in place and never replaced or removed, so it stays valid.
  */
 interface Facet {
   key: string;
+  kind: number;
   ws: number;
   enc: number;
   stat: KeyStat | null;
-  val: ValStat | null;
+  /** Cells of this facet in the current batch, not yet counted in the column state (see flush). */
+  pending: number;
 }
 
-interface ShapeFacet extends Facet {
-  /** A text of this shape. */
+/** A text of one kind and shape (see byShape). */
+interface ShapeEntry {
   sample: string;
+  kind: number;
+  facet: Facet;
+  /** Texts found of this shape, until `re` is made. */
+  hits: number;
+  /** The shape as a regular expression, for long samples found often (see isShape). */
+  re: RegExp | null;
 }
 
 /**
- * The facets of a text depend only on its shape (each digit alike, every other character as is), except for
- * one-character texts (1/0 booleans) and slash dates (03/04 vs 13/04): those return undefined (use the text cache).
- * Texts longer than 40 characters skip the cache (their facets are cheap and they rarely share a shape).
+ * What update remembers of a column across batches. It lives beside the state (CACHES), not in it: it is not
+ * merged, cloned or sent by workers, and a column state without one (a clone, a merged-in state) starts afresh.
+ * Every entry is either a function of the cell's (text, kind) or a reference into the column state that stays
+ * valid, so caching cannot change a result; pending counts (Facet.pending) are back to 0 when update returns.
  */
-function shapeFacet(cache: Map<number, ShapeFacet>, t: string, kind: number): Facet | undefined {
-  const n = t.length;
-  if (n > 40) {
-    const facets = facetsOf(t, kind);
-    return { key: facetKey(facets), ws: facets.ws, enc: facets.enc, stat: null, val: null };
-  }
-  let h = n;
-  for (let j = 0; j < n; j++) {
-    let c = t.charCodeAt(j);
-    if (c >= 48 && c <= 57) c = 48;
-    else if (c === 47 && (kind === Kind.DATE || kind === Kind.DATETIME)) return undefined;
-    h = Math.imul(h ^ c, 0x01000193);
-  }
-  const hit = cache.get(h);
-  if (hit !== undefined) {
-    const sample = hit.sample;
-    if (sample.length === n) {
-      let same = true;
-      for (let j = 0; j < n; j++) {
-        const a = sample.charCodeAt(j);
-        const b = t.charCodeAt(j);
-        if (a !== b && !(a >= 48 && a <= 57 && b >= 48 && b <= 57)) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return hit;
-    }
-    return undefined; // a collision: the text cache decides
-  }
-  const facets = facetsOf(t, kind);
-  const f: ShapeFacet = { key: facetKey(facets), ws: facets.ws, enc: facets.enc, stat: null, val: null, sample: t };
-  if (cache.size < 4096) cache.set(h, f);
-  return f;
+interface ColCache {
+  /** Facets by key. */
+  facets: Map<string, Facet>;
+  /** Facets without a boolean/number/date/shape facet, by (ws, kind, enc): no key to build for them. */
+  plain: (Facet | undefined)[];
+  /** Facets of empty and one-character (ASCII) texts, by (kind, character). */
+  short: (Facet | undefined)[];
+  /** Distinct values while the column keeps them (emptied once they are capped: from then on only facets matter). */
+  values: ValueTable;
+  /** Shapes by hash (a later shape with the same hash replaces the entry), emptied when full. */
+  shapes: Map<number, ShapeEntry>;
+  /** The last shape found by (kind, length): cells of a column mostly repeat a few shapes of different lengths. */
+  lastShape: (ShapeEntry | undefined)[];
+  /** Facets with pending cells. */
+  touched: Facet[];
 }
 
-/** Facet keys of cells without a boolean/number/date/shape facet, built once per (ws, kind, enc). */
-const PLAIN_KEYS: string[] = [];
-function facetKey(f: Facets): string {
-  if (f.bv === '' && f.ns === '' && f.ds === '' && f.ss === '') {
-    const slot = (f.ws * 8 + f.kind) * 8 + f.enc;
-    return (PLAIN_KEYS[slot] ??= keyOf(f));
+const CACHES = new WeakMap<ColState, ColCache>();
+const MAX_SHAPES = 4096;
+const MAX_SHAPE_LEN = 40;
+
+function newCache(): ColCache {
+  return { facets: new Map(), plain: [], short: [], values: new ValueTable(256), shapes: new Map(), lastShape: [], touched: [] };
+}
+
+/**
+ * The distinct values of a column with their facet and ValStat (updated in place, like KeyStats), in an
+ * open-addressing table (parallel arrays by slot) by the profile's 64-bit cell hash. The hash only finds
+ * candidates, which must have the same text and kind: numbers are hashed by value (35 and 35.0 share a hash),
+ * and 64-bit collisions are harmless too. A load of at most 2/3 lets MAX_DISTINCT values fit in 16,384 slots
+ * (21 bytes each).
+ */
+class ValueTable {
+  size = 0;
+  lo: Int32Array;
+  hi: Int32Array;
+  kind: Uint8Array;
+  /** undefined (a hole): an empty slot. */
+  text: (string | undefined)[];
+  facet: Facet[];
+  val: ValStat[];
+
+  constructor(capacity: number) {
+    this.lo = new Int32Array(capacity);
+    this.hi = new Int32Array(capacity);
+    this.kind = new Uint8Array(capacity);
+    this.text = new Array<string | undefined>(capacity);
+    this.facet = new Array<Facet>(capacity);
+    this.val = new Array<ValStat>(capacity);
   }
-  return keyOf(f);
+
+  /** The slot of (text, kind), -1 if absent. */
+  find(lo: number, hi: number, text: string, kind: number): number {
+    const mask = this.lo.length - 1;
+    for (let s = lo & mask; ; s = (s + 1) & mask) {
+      const t = this.text[s];
+      if (t === undefined) return -1;
+      if (this.lo[s] === lo && this.hi[s] === hi && this.kind[s] === kind && t === text) return s;
+    }
+  }
+
+  /** Add (text, kind), absent from the table. */
+  add(lo: number, hi: number, text: string, kind: number, facet: Facet, val: ValStat): void {
+    if (3 * (this.size + 1) > 2 * this.lo.length) this.grow();
+    this.put(lo, hi, text, kind, facet, val);
+    this.size++;
+  }
+
+  private grow(): void {
+    const t = new ValueTable(2 * this.lo.length);
+    for (let s = 0; s < this.lo.length; s++) {
+      const text = this.text[s];
+      if (text !== undefined) t.put(this.lo[s]!, this.hi[s]!, text, this.kind[s]!, this.facet[s]!, this.val[s]!);
+    }
+    this.lo = t.lo;
+    this.hi = t.hi;
+    this.kind = t.kind;
+    this.text = t.text;
+    this.facet = t.facet;
+    this.val = t.val;
+  }
+
+  private put(lo: number, hi: number, text: string, kind: number, facet: Facet, val: ValStat): void {
+    const mask = this.lo.length - 1;
+    let s = lo & mask;
+    while (this.text[s] !== undefined) s = (s + 1) & mask;
+    this.lo[s] = lo;
+    this.hi[s] = hi;
+    this.kind[s] = kind;
+    this.text[s] = text;
+    this.facet[s] = facet;
+    this.val[s] = val;
+  }
+}
+
+function plainFacet(cc: ColCache, ws: number, kind: number, enc: number): Facet {
+  const slot = (ws * 8 + kind) * 8 + enc;
+  return (cc.plain[slot] ??= { key: keyOf({ ws, kind, bv: '', ns: '', ds: '', ss: '', enc }), kind, ws, enc, stat: null, pending: 0 });
+}
+
+function internFacet(cc: ColCache, f: Facets): Facet {
+  if (f.bv === '' && f.ns === '' && f.ds === '' && f.ss === '') return plainFacet(cc, f.ws, f.kind, f.enc);
+  const key = keyOf(f);
+  let x = cc.facets.get(key);
+  if (x === undefined) cc.facets.set(key, (x = { key, kind: f.kind, ws: f.ws, enc: f.enc, stat: null, pending: 0 }));
+  return x;
+}
+
+/** Whether two texts have the same shape: the same length and characters, any digit matching any digit. */
+function sameShape(a: string, b: string): boolean {
+  const n = a.length;
+  if (b.length !== n) return false;
+  for (let j = 0; j < n; j++) {
+    const x = a.charCodeAt(j);
+    const y = b.charCodeAt(j);
+    if (x !== y && !(x >= 48 && x <= 57 && y >= 48 && y <= 57)) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether `t` has the shape of entry `e`. Texts of 13+ characters are mostly sliced strings (see flat), whose
+ * characters charCodeAt reaches slowly; a regular expression unwraps the string once and scans it several times
+ * faster. It is made once a shape has been found often enough to pay for its compilation.
+ */
+function isShape(e: ShapeEntry, t: string): boolean {
+  if (e.re !== null) return e.re.test(t);
+  if (!sameShape(e.sample, t)) return false;
+  if (++e.hits === 16 && e.sample.length >= 13) e.re = shapeRegExp(e.sample);
+  return true;
+}
+
+/** The regular expression of sameShape(sample, .): each digit any digit, every other UTF-16 unit itself. */
+function shapeRegExp(sample: string): RegExp {
+  let src = '^';
+  for (let j = 0; j < sample.length; j++) {
+    const c = sample.charCodeAt(j);
+    src += c >= 48 && c <= 57 ? '[0-9]' : `\\u${c.toString(16).padStart(4, '0')}`;
+  }
+  return new RegExp(`${src}$`);
+}
+
+/**
+ * The facet of a text of 2-40 characters by its shape. Facets depend only on the shape (see facetsOf: lengths,
+ * digit positions and the other characters), except for integers with one digit (' 1' is a 1/0 boolean once
+ * trimmed, ' 7' is not) and slash dates (03/04 vs 13/04): for those, undefined. A text of the same shape as an
+ * admitted sample is admitted too, so a match needs no further test.
+ */
+function byShape(cc: ColCache, t: string, kind: number): Facet | undefined {
+  const n = t.length;
+  const at = kind * (MAX_SHAPE_LEN + 1) + n;
+  const last = cc.lastShape[at];
+  if (last !== undefined && isShape(last, t)) return last.facet;
+  let h = Math.imul(kind, 0x01000193) ^ n;
+  let digits = 0;
+  for (let j = 0; j < n; j++) {
+    let c = t.charCodeAt(j);
+    if (c >= 48 && c <= 57) {
+      c = 48;
+      digits++;
+    } else if (c === 47 && (kind === Kind.DATE || kind === Kind.DATETIME)) return undefined;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  if (digits === 1 && kind === Kind.INT) return undefined;
+  let e = cc.shapes.get(h);
+  if (e === undefined || e.kind !== kind || !isShape(e, t)) {
+    if (cc.shapes.size >= MAX_SHAPES) cc.shapes.clear();
+    e = { sample: flat(t), kind, facet: internFacet(cc, facetsOf(t, kind)), hits: 0, re: null };
+    cc.shapes.set(h, e);
+  }
+  cc.lastShape[at] = e;
+  return e.facet;
+}
+
+/**
+ * The facet of a TEXT cell of 2+ characters without outer whitespace when it has no digit or more than 40
+ * characters: then only its encoding facet can be set (see facetsOf), found in one pass. Undefined otherwise.
+ */
+function plainText(cc: ColCache, t: string): Facet | undefined {
+  // one regular expression scans faster than a loop of charCodeAt
+  if (!RE_DIGIT_OR_WIDE.test(t)) return plainFacet(cc, 0, Kind.TEXT, 0);
+  if (t.length <= MAX_SHAPE_LEN && RE_DIGIT.test(t)) return undefined;
+  return plainFacet(cc, 0, Kind.TEXT, RE_NON_ASCII.test(t) ? encOf(t) : 0);
+}
+
+/** The facet of a cell, by the cheapest route that gives what facetsOf gives. */
+function facetOf(cc: ColCache, t: string, kind: number): Facet {
+  const n = t.length;
+  if (n < 2) {
+    const c = n === 0 ? 128 : t.charCodeAt(0);
+    if (c <= 128) return (cc.short[kind * 129 + c] ??= internFacet(cc, facetsOf(t, kind)));
+  } else {
+    if (kind === Kind.TEXT && !isJsSpace(t.charCodeAt(0)) && !isJsSpace(t.charCodeAt(n - 1))) {
+      const f = plainText(cc, t);
+      if (f !== undefined) return f;
+    }
+    if (n <= MAX_SHAPE_LEN) {
+      const f = byShape(cc, t, kind);
+      if (f !== undefined) return f;
+    }
+  }
+  return internFacet(cc, facetsOf(t, kind));
 }
 
 function update(state: ConsistencyState, batch: BatchView): void {
-  const lines = batch.lines;
+  // batch and view objects come in several hidden classes (readers, projection, the profile adding hashes): only
+  // this small function reads them, so the per-cell loops do not deoptimize on a new one
+  const { length, firstRow, lines } = batch;
   for (let c = 0; c < batch.columns.length; c++) {
     const name = batch.columns[c]!;
     const view = batch.views[c];
@@ -421,65 +607,133 @@ function update(state: ConsistencyState, batch: BatchView): void {
       col = newCol();
       state.cols.set(name, col);
     }
-    const caches: (Map<string, Facet> | undefined)[] = [];
-    const shapes: (Map<number, ShapeFacet> | undefined)[] = [];
-    const kinds = col.kinds;
-    const vkind = view.kind;
-    const vtext = view.text;
-    for (let i = 0; i < batch.length; i++) {
-      const kind = vkind[i]!;
-      if (kind === Kind.MISSING) continue;
-      const text = vtext[i];
-      if (text === null || text === undefined) continue;
-      col.n++;
-      kinds[kind]!++;
-      let f: Facet | undefined;
-      if (col.values === null && text.length >= 2) {
-        // distinct values no longer matter: cells of the same shape (digits alike) share their facets
-        f = shapeFacet((shapes[kind] ??= new Map()), text, kind);
-      }
-      if (f === undefined) {
-        const cache = (caches[kind] ??= new Map());
-        f = cache.get(text);
-        if (f === undefined) {
-          const facets = facetsOf(text, kind);
-          f = { key: facetKey(facets), ws: facets.ws, enc: facets.enc, stat: null, val: null };
-          if (cache.size < 4096) cache.set(text, f);
-        }
-      }
-      if (f.ws) {
-        col.ws++;
-        if (f.ws & 1) col.lead++;
-        if (f.ws & 2) col.trail++;
-      }
-      if (f.enc) {
-        if (f.enc & 1) col.fffd++;
-        if (f.enc & 2) col.moji++;
-        if (f.enc & 4) col.accented++;
-      }
-      const row = batch.firstRow + i;
-      const k = f.stat ?? (f.stat = col.keys.get(f.key) ?? null);
-      if (k !== null) {
-        k.count++;
-        // rows only grow within a batch: an example is needed only while the list is short
-        if (k.examples.length < 5) addExample(k.examples, { row, line: lines ? lines[i]! : null, value: text });
-      } else addKey(col, f.key, 1, [{ row, line: lines ? lines[i]! : null, value: text }]);
-      const values = col.values;
-      if (values !== null) {
-        const vs = f.val;
-        if (vs !== null) {
-          vs.count++;
-          if (vs.row === null || row < vs.row) {
-            vs.row = row;
-            vs.line = lines ? lines[i]! : null;
-          }
-        } else {
-          addValue(col, text, 1, row, lines ? lines[i]! : null);
-          if (col.values !== null) f.val = col.values.get(text) ?? null;
-        }
-      }
-    }
+    let cc = CACHES.get(col);
+    if (!cc) CACHES.set(col, (cc = newCache()));
+    const start = col.values !== null ? updateValues(col, cc, view.kind, view.text, view.hash, length, firstRow, lines) : 0;
+    if (start < length) updateFacets(col, cc, view.kind, view.text, start, length, firstRow, lines);
+    flush(col, cc);
   }
+}
+
+/**
+ * Cells of a column that keeps its distinct values, by the value table. Returns where it stopped: `length`, or
+ * the cell after the one that capped the distinct values (the rest only needs facets: updateFacets).
+ * `hashes` are the profile's (see ColumnView.hash), if any.
+ */
+function updateValues(
+  col: ColState,
+  cc: ColCache,
+  vkind: Uint8Array,
+  vtext: (string | null)[],
+  hashes: Uint32Array | undefined,
+  length: number,
+  firstRow: number,
+  lines: Int32Array | null,
+): number {
+  const table = cc.values;
+  for (let i = 0; i < length; i++) {
+    const kind = vkind[i]!;
+    if (kind === Kind.MISSING) continue;
+    const text = vtext[i];
+    if (text === null || text === undefined) continue;
+    const row = firstRow + i;
+    let lo: number;
+    let hi: number;
+    if (hashes !== undefined) {
+      hi = hashes[2 * i]! | 0;
+      lo = hashes[2 * i + 1]! | 0;
+    } else {
+      // a checker run on its own: hashes of the text
+      const h = hashString(text);
+      hi = h[0]! | 0;
+      lo = h[1]! | 0;
+    }
+    const slot = table.find(lo, hi, text, kind);
+    if (slot >= 0) {
+      const vs = table.val[slot]!;
+      vs.count++;
+      if (vs.row === null || row < vs.row) {
+        vs.row = row;
+        vs.line = lines ? lines[i]! : null;
+      }
+      tally(col, cc, table.facet[slot]!, text, row, lines, i);
+      continue;
+    }
+    const f = facetOf(cc, text, kind);
+    tally(col, cc, f, text, row, lines, i);
+    const own = flat(text);
+    const vs = addValue(col, own, 1, row, lines ? lines[i]! : null);
+    if (vs === null) {
+      // capped: free the table (an empty one rather than null keeps the field's type, and optimized code, stable)
+      cc.values = new ValueTable(16);
+      return i + 1;
+    }
+    table.add(lo, hi, own, kind, f, vs);
+  }
+  return length;
+}
+
+/** Cells from `start` of a column whose distinct values are capped: only their facets matter. */
+function updateFacets(
+  col: ColState,
+  cc: ColCache,
+  vkind: Uint8Array,
+  vtext: (string | null)[],
+  start: number,
+  length: number,
+  firstRow: number,
+  lines: Int32Array | null,
+): void {
+  for (let i = start; i < length; i++) {
+    const kind = vkind[i]!;
+    if (kind === Kind.MISSING) continue;
+    const text = vtext[i];
+    if (text === null || text === undefined) continue;
+    tally(col, cc, facetOf(cc, text, kind), text, firstRow + i, lines, i);
+  }
+}
+
+/**
+ * Count a non-missing cell of facet `f`: in `f.pending` (added to the column state by flush, once per facet and
+ * batch), and among the examples of its key while they are short (rows only grow within a batch).
+ */
+function tally(col: ColState, cc: ColCache, f: Facet, text: string, row: number, lines: Int32Array | null, i: number): void {
+  if (f.pending++ === 0) cc.touched.push(f);
+  const k = f.stat;
+  if (k === null || k.examples.length < 5) addCellExample(col, f, { row, line: lines ? lines[i]! : null, value: text });
+}
+
+function addCellExample(col: ColState, f: Facet, ex: Example): void {
+  const k = f.stat ?? (f.stat = col.keys.get(f.key) ?? null);
+  if (k !== null) {
+    if (k.examples.length < 5) addExample(k.examples, ex);
+    return;
+  }
+  addKey(col, f.key, 0, [ex]); // the count comes with flush
+  f.stat = col.keys.get(f.key) ?? null;
+}
+
+/** Add the pending cells of the batch to the column state. */
+function flush(col: ColState, cc: ColCache): void {
+  for (const f of cc.touched) {
+    const c = f.pending;
+    f.pending = 0;
+    col.n += c;
+    col.kinds[f.kind]! += c;
+    if (f.ws) {
+      col.ws += c;
+      if (f.ws & 1) col.lead += c;
+      if (f.ws & 2) col.trail += c;
+    }
+    if (f.enc) {
+      if (f.enc & 1) col.fffd += c;
+      if (f.enc & 2) col.moji += c;
+      if (f.enc & 4) col.accented += c;
+    }
+    if (f.stat !== null) f.stat.count += c;
+    else addKey(col, f.key, c, []); // the column has MAX_KEYS keys: overflow
+  }
+  cc.touched.length = 0;
 }
 
 function mergeCol(a: ColState, b: ColState): ColState {
@@ -590,6 +844,8 @@ function spellingOrder(a: [string, number], b: [string, number]): number {
 
 interface Group {
   key: string;
+  /** Code points in key. */
+  len: number;
   total: number;
   members: [string, number][];
   digits: string;
@@ -613,7 +869,7 @@ export function spellingClusters(counts: Map<string, number>): Cluster[] {
     const key = foldKey(v);
     let g = byKey.get(key);
     if (!g) {
-      g = { key, total: 0, members: [], digits: key.replace(/\D/g, ''), root: null, absorbed: [] };
+      g = { key, len: [...key].length, total: 0, members: [], digits: key.replace(/\D/g, ''), root: null, absorbed: [] };
       byKey.set(key, g);
     }
     g.total += c;
@@ -623,13 +879,13 @@ export function spellingClusters(counts: Map<string, number>): Cluster[] {
   for (const g of groups) g.members.sort(spellingOrder);
   const roots: Group[] = [];
   for (const g of groups) {
-    const len = [...g.key].length;
+    const len = g.len;
     let best: Group | null = null;
     let bestD = Infinity;
     if (len >= 5) {
       for (const r of roots) {
         if (r.total < 10 * g.total) break; // roots are in decreasing total order
-        const rlen = [...r.key].length;
+        const rlen = r.len;
         if (rlen < 5 || r.digits !== g.digits) continue;
         const max = Math.min(len, rlen) >= 10 ? 2 : 1;
         if (Math.abs(rlen - len) > max) continue;
