@@ -163,6 +163,10 @@ function firstRow(s: State, nHi: number, nLo: number, eHi: number, eLo: number):
   return v.t[rmFind(v, eHi, eLo, nHi, nLo) + 4]!;
 }
 
+/**
+ * Texts that folding (trim, collapse inner whitespace, lower-case) can change; the others are compared as they
+ * are, including those whose only change would be a lone inner \v or \f becoming a space.
+ */
 const NEEDS_FOLD = /^\s|\s$|\s\s|[A-Z]|[^\x00-\x7f]|[\t\n\r]/;
 
 export function cellHash(view: BatchView['views'][number], i: number, fold: boolean): Uint32Array {
@@ -203,25 +207,6 @@ function rowHash(b: BatchView, cols: number[], i: number, fold: boolean, seed: n
     combine(rowH, h[0]!, h[1]!);
   }
   return rowH;
-}
-
-/** Whether folding (trim, collapse inner whitespace, lower-case) can change a text: NEEDS_FOLD without a regular expression. */
-function needsFold(t: string): boolean {
-  const n = t.length;
-  if (n === 0) return false;
-  let prevSpace = false;
-  for (let j = 0; j < n; j++) {
-    const c = t.charCodeAt(j);
-    if (c >= 128) return true; // non-ASCII (also every non-ASCII space)
-    if (c >= 65 && c <= 90) return true;
-    const sp = c === 32 || (c >= 9 && c <= 13);
-    if (sp) {
-      if (c !== 32 && c !== 11 && c !== 12) return true; // \t \n \r
-      if (prevSpace || j === 0 || j === n - 1) return true;
-    }
-    prevSpace = sp;
-  }
-  return false;
 }
 
 /**
@@ -289,8 +274,9 @@ const foldCache = new Uint32Array(4 << FOLD_BITS);
 const foldH = new Uint32Array(2);
 
 /**
- * The hash of text t (whose shared hash is (a, b)) after folding, into foldH: (a, b) itself when needsFold(t) is
- * false, so a row whose texts need no folding has a near key equal to its exact key.
+ * The hash of text t (whose shared hash is (a, b)) after folding, into foldH: (a, b) itself when NEEDS_FOLD says
+ * folding cannot change t, so a row whose texts need no folding has a near key equal to its exact key. (The
+ * regular expression scans the long unique texts of a free-text column faster than a charCodeAt loop.)
  */
 function foldWord(a: number, b: number, t: string): void {
   const j = (b & ((1 << FOLD_BITS) - 1)) << 2;
@@ -300,7 +286,7 @@ function foldWord(a: number, b: number, t: string): void {
     foldH[1] = foldCache[j + 3]!;
     return;
   }
-  if (!needsFold(t)) {
+  if (!NEEDS_FOLD.test(t)) {
     foldH[0] = a;
     foldH[1] = b;
   } else if (!hashFoldedAscii(t, foldH)) hashString(t.trim().replace(/\s+/g, ' ').toLowerCase(), 0, foldH);
