@@ -6,99 +6,167 @@
  * - nearRows: further surplus rows equal only after trimming, collapsing inner whitespace and
  *   case-folding text (exact duplicates are not counted again).
  *
- * Memory: a 64-bit hash per distinct row in an open-addressing table with the row's first number
- * (uint32; 12 bytes a slot, load <= 0.5: 24-48 bytes per distinct row, 32 on average), plus a second such table
- * for near duplicates (24-48 bytes per distinct folded row; its first rows keep near-duplicate examples exact when
- * states of parts are merged). Hash collisions make two different rows look equal
- * with probability about n^2 / 2^65 (1e-7 for 4M rows): documented as the only inexactness.
+ * Rows are keyed by two 64-bit hashes: of the row as is (its exact key) and of the row after folding (its near
+ * key), a function of its values, so one exact key has one near key. The first row of each near key is its head,
+ * in a table by near key; every further exact key of a near key is a near duplicate (a variant), in a table by
+ * exact key: nearRows = variants, rows = rows - heads - variants, and the near-duplicate examples are the lowest
+ * variants. Memory: 20 bytes a slot (two keys and the first row, uint32), 24-35 bytes per distinct row (see
+ * MAX_LOAD). Hash collisions make two different rows look equal with probability about n^2 / 2^65 (1e-7 for 4M
+ * rows): documented as the only inexactness.
  * Examples are the lowest repeat rows; merging states of consecutive row ranges keeps them exact.
  */
 import { addExample, mergeExamples } from '../core/issues.js';
 import { Kind, defineChecker, type BatchView, type CheckResult, type Example, type Finding } from '../core/types.js';
-import { HASH_OUT, blk1, blk2, combine, finish, hashFloat64, hashString, rowHashInit } from '../stats/hash.js';
+import { HASH_OUT, blk1, blk2, combine, finish, hashFloat64, hashFoldedAscii, hashString, rowHashInit } from '../stats/hash.js';
 import { MISSING_HI, MISSING_LO } from './profile.js';
 
-/** Hash table of 64-bit keys with the first row each was seen at. */
+/**
+ * Open-addressing table (linear probing) of keys with the first row each was seen at (rows start at 1 and are
+ * below 2^32; row 0 marks an empty slot), in one Uint32Array of `w`-word slots whose first `k` words are the key
+ * and last word the first row. A slot's home comes from its first two words. Slots are only added, never removed.
+ * - heads: w = 5, k = 2: near key, exact key, first row;
+ * - variants: w = 5, k = 4: exact key, near key, first row;
+ * - --key: w = 3, k = 2: key, first row.
+ */
 interface RowMap {
-  keys: Uint32Array;
-  /** First row of each key (rows are below 2^32). */
-  rows: Uint32Array;
+  t: Uint32Array;
+  w: 3 | 5;
+  k: 2 | 4;
   slots: number;
   used: number;
 }
 
-function rmNew(slots = 1 << 12): RowMap {
-  return { keys: new Uint32Array(slots * 2), rows: new Uint32Array(slots), slots, used: 0 };
+/**
+ * Tables grow 1.5-fold past a load of 0.85, so they run at 0.57-0.85 (24-35 bytes per distinct row with 5-word
+ * slots). Keys are 64-bit hashes, so probe runs stay within a few cache lines at that load; and a smaller table
+ * misses the cache less: at 1M rows the table at load 0.5 was both larger and slower.
+ */
+const MAX_LOAD = 0.85;
+const GROWTH = 1.5;
+
+function rmNew(w: 3 | 5, k: 2 | 4, slots = 1 << 12): RowMap {
+  return { t: new Uint32Array(slots * w), w, k, slots, used: 0 };
 }
 
-/** Insert; returns the first row if the key was present (and keeps the lower row), else 0. */
-function rmPut(m: RowMap, hi: number, lo: number, row: number): number {
-  if ((hi | lo) === 0) lo = 1; // (0,0) marks empty slots
-  if (m.used * 2 >= m.slots) rmGrow(m);
-  const mask = m.slots - 1;
-  let i = (Math.imul(hi ^ lo, 0x9e3779b1) >>> 0) & mask;
-  const keys = m.keys;
-  for (;;) {
-    const h = keys[2 * i]!;
-    const l = keys[2 * i + 1]!;
-    if ((h | l) === 0) {
-      keys[2 * i] = hi;
-      keys[2 * i + 1] = lo;
-      m.rows[i] = row;
-      m.used++;
-      return 0;
-    }
-    if (h === hi && l === lo) {
-      const first = m.rows[i]!;
-      if (row < first) {
-        m.rows[i] = row;
-        return first;
-      }
-      return first;
-    }
-    i = (i + 1) & mask;
+/**
+ * First word of the home slot of a key starting (hi, lo): a product of the words scaled to [0, slots) (the float
+ * product is below slots * 2^32, so the slot is below slots).
+ */
+function home(m: RowMap, hi: number, lo: number): number {
+  return Math.floor((Math.imul(hi ^ lo, 0x9e3779b1) >>> 0) * m.slots * 2.3283064365386963e-10) * m.w;
+}
+
+/** First word of the slot holding the key (hi, lo[, x, y]), or of the empty slot where it would go. */
+function rmFind(m: RowMap, hi: number, lo: number, x: number, y: number): number {
+  const t = m.t;
+  const w = m.w;
+  const end = m.slots * w;
+  let p = home(m, hi, lo);
+  while (t[p + w - 1] !== 0 && !(t[p] === hi && t[p + 1] === lo && (m.k === 2 || (t[p + 2] === x && t[p + 3] === y)))) {
+    p += w;
+    if (p === end) p = 0;
   }
+  return p;
 }
 
-/** The first row recorded for a key (0 if absent). */
-function rmGet(m: RowMap, hi: number, lo: number): number {
-  if ((hi | lo) === 0) lo = 1;
-  const mask = m.slots - 1;
-  let i = (Math.imul(hi ^ lo, 0x9e3779b1) >>> 0) & mask;
-  for (;;) {
-    const h = m.keys[2 * i]!;
-    const l = m.keys[2 * i + 1]!;
-    if ((h | l) === 0) return 0;
-    if (h === hi && l === lo) return m.rows[i]!;
-    i = (i + 1) & mask;
-  }
+/** rmFind for an insert: grows the table first when one more key would pass MAX_LOAD. */
+function rmSlot(m: RowMap, hi: number, lo: number, x: number, y: number): number {
+  if (m.used >= m.slots * MAX_LOAD) rmGrow(m);
+  return rmFind(m, hi, lo, x, y);
 }
 
+/**
+ * Insert the slot words (hi, lo[, x, y]) first seen at `row`; returns the first row if the key was present
+ * (keeping the lower), else 0.
+ */
+function rmPut(m: RowMap, hi: number, lo: number, x: number, y: number, row: number): number {
+  const p = rmSlot(m, hi, lo, x, y);
+  const t = m.t;
+  const r = p + m.w - 1;
+  const first = t[r]!;
+  if (first === 0) {
+    t[p] = hi;
+    t[p + 1] = lo;
+    if (m.w === 5) {
+      t[p + 2] = x;
+      t[p + 3] = y;
+    }
+    t[r] = row;
+    m.used++;
+  } else if (row < first) t[r] = row;
+  return first;
+}
+
+/** Grow the slots by GROWTH; the keys are distinct, so each goes to the first free slot from its home. */
 function rmGrow(m: RowMap): void {
-  const old = { ...m };
-  m.slots *= 2;
-  m.keys = new Uint32Array(m.slots * 2);
-  m.rows = new Uint32Array(m.slots);
-  m.used = 0;
-  for (let i = 0; i < old.slots; i++) {
-    const h = old.keys[2 * i]!;
-    const l = old.keys[2 * i + 1]!;
-    if ((h | l) !== 0) rmPut(m, h, l, old.rows[i]!);
+  const old = m.t;
+  const w = m.w;
+  m.slots = Math.ceil(m.slots * GROWTH);
+  const t = (m.t = new Uint32Array(m.slots * w));
+  const end = m.slots * w;
+  for (let q = 0; q < old.length; q += w) {
+    if (old[q + w - 1] === 0) continue;
+    let p = home(m, old[q]!, old[q + 1]!);
+    while (t[p + w - 1] !== 0) {
+      p += w;
+      if (p === end) p = 0;
+    }
+    for (let j = 0; j < w; j++) t[p + j] = old[q + j]!;
   }
 }
 
 interface State {
   rows: number;
-  exact: RowMap;
+  /** Lowest row seen (0: none): merges add the later part's keys to the earlier part's tables. */
+  low: number;
+  heads: RowMap;
+  variants: RowMap;
   exactExamples: Example[];
-  /** Near-duplicate keys with their first row (the rows make near-duplicate examples exact across merged parts). */
-  near: RowMap;
-  nearExamples: Example[];
   key: string[] | null;
   keyMap: RowMap | null;
   keyExamples: Example[];
 }
 
+/**
+ * Add a row with near key (nHi, nLo) and exact key (eHi, eLo) first seen at `row`: a new near key makes it a
+ * head, a known one with another exact key a variant. Returns the first row of the exact key if it was present
+ * (keeping the lower), else 0. Heads keep the lowest row of their near key as long as keys are added in the
+ * order of their rows, which update and merge (see there) do.
+ */
+function putRow(s: State, nHi: number, nLo: number, eHi: number, eLo: number, row: number): number {
+  const h = s.heads;
+  const p = rmSlot(h, nHi, nLo, 0, 0);
+  const t = h.t;
+  const first = t[p + 4]!;
+  if (first === 0) {
+    t[p] = nHi;
+    t[p + 1] = nLo;
+    t[p + 2] = eHi;
+    t[p + 3] = eLo;
+    t[p + 4] = row;
+    h.used++;
+    return 0;
+  }
+  if (t[p + 2] === eHi && t[p + 3] === eLo) {
+    if (row < first) t[p + 4] = row;
+    return first;
+  }
+  return rmPut(s.variants, eHi, eLo, nHi, nLo, row);
+}
+
+/** The first row of a row key (0 if absent). */
+function firstRow(s: State, nHi: number, nLo: number, eHi: number, eLo: number): number {
+  const t = s.heads.t;
+  const p = rmFind(s.heads, nHi, nLo, 0, 0);
+  if (t[p + 4] !== 0 && t[p + 2] === eHi && t[p + 3] === eLo) return t[p + 4]!;
+  const v = s.variants;
+  return v.t[rmFind(v, eHi, eLo, nHi, nLo) + 4]!;
+}
+
+/**
+ * Texts that folding (trim, collapse inner whitespace, lower-case) can change; the others are compared as they
+ * are, including those whose only change would be a lone inner \v or \f becoming a space.
+ */
 const NEEDS_FOLD = /^\s|\s$|\s\s|[A-Z]|[^\x00-\x7f]|[\t\n\r]/;
 
 export function cellHash(view: BatchView['views'][number], i: number, fold: boolean): Uint32Array {
@@ -141,49 +209,44 @@ function rowHash(b: BatchView, cols: number[], i: number, fold: boolean, seed: n
   return rowH;
 }
 
-/** Whether folding (trim, collapse inner whitespace, lower-case) can change a text: NEEDS_FOLD without a regular expression. */
-function needsFold(t: string): boolean {
-  const n = t.length;
-  if (n === 0) return false;
-  let prevSpace = false;
-  for (let j = 0; j < n; j++) {
-    const c = t.charCodeAt(j);
-    if (c >= 128) return true; // non-ASCII (also every non-ASCII space)
-    if (c >= 65 && c <= 90) return true;
-    const sp = c === 32 || (c >= 9 && c <= 13);
-    if (sp) {
-      if (c !== 32 && c !== 11 && c !== 12) return true; // \t \n \r
-      if (prevSpace || j === 0 || j === n - 1) return true;
-    }
-    prevSpace = sp;
-  }
-  return false;
-}
-
-/** Per-batch arrays of the columns, read once per batch instead of once per cell. */
+/**
+ * Per-batch arrays of the columns: the cells' shared hashes and their folded hashes, which are the shared hashes
+ * themselves (the same array) for a column none of whose texts changes by folding in this batch.
+ */
 interface Cols {
   n: number;
   hash: Uint32Array[];
-  kind: Uint8Array[];
-  text: (string | null)[][];
-  /** Per column: folded-text hash of short texts that need folding (null: needs none), for this batch. */
-  fold: Map<string, Uint32Array | null>[];
+  fold: Uint32Array[];
 }
 
 function colsOf(b: BatchView): Cols {
   const n = b.columns.length;
   const hash: Uint32Array[] = [];
-  const kind: Uint8Array[] = [];
-  const text: (string | null)[][] = [];
-  const fold: Map<string, Uint32Array | null>[] = [];
+  const fold: Uint32Array[] = [];
   for (let c = 0; c < n; c++) {
     const v = b.views[c]!;
-    hash.push(v.hash ?? sharedHashes(v, b.length));
-    kind.push(v.kind);
-    text.push(v.text);
-    fold.push(new Map());
+    const hs = v.hash ?? sharedHashes(v, b.length);
+    hash.push(hs);
+    fold.push(foldColumn(v, hs, b.length));
   }
-  return { n, hash, kind, text, fold };
+  return { n, hash, fold };
+}
+
+/** The folded hashes of a column's cells (see Cols). */
+function foldColumn(view: BatchView['views'][number], hs: Uint32Array, length: number): Uint32Array {
+  const { kind, text } = view;
+  let out = hs;
+  for (let i = 0; i < length; i++) {
+    if (kind[i] !== Kind.TEXT) continue;
+    const a = hs[2 * i]!;
+    const b = hs[2 * i + 1]!;
+    foldWord(a, b, text[i]!);
+    if (foldH[0] === a && foldH[1] === b) continue;
+    if (out === hs) out = hs.slice(0, 2 * length);
+    out[2 * i] = foldH[0]!;
+    out[2 * i + 1] = foldH[1]!;
+  }
+  return out;
 }
 
 /** The shared per-cell hashes when the profile has not filled them (checkers used without the profile). */
@@ -200,23 +263,44 @@ function sharedHashes(view: BatchView['views'][number], length: number): Uint32A
   return out;
 }
 
-/** Hash of a text after folding, or null when folding does not change it; cached per batch for short texts. */
-function foldHash(cache: Map<string, Uint32Array | null>, t: string): Uint32Array | null {
-  if (t.length > 40) return needsFold(t) ? hashString(t.trim().replace(/\s+/g, ' ').toLowerCase(), 0, foldScratch) : null;
-  let h = cache.get(t);
-  if (h === undefined) {
-    h = needsFold(t) ? hashString(t.trim().replace(/\s+/g, ' ').toLowerCase(), 0, new Uint32Array(2)) : null;
-    if (cache.size < 4096) cache.set(t, h);
+/**
+ * Direct-mapped cache of folded hashes, keyed by the shared hash of a text cell, which is hashString of its text:
+ * [key hi, key lo, folded hi, folded lo] per entry. A text's folded hash depends on the text alone, so entries
+ * hold for every column, batch and part; categories and other repeated texts are folded once.
+ */
+const FOLD_BITS = 12;
+const foldCache = new Uint32Array(4 << FOLD_BITS);
+/** The folded hash of the last foldWord call. */
+const foldH = new Uint32Array(2);
+
+/**
+ * The hash of text t (whose shared hash is (a, b)) after folding, into foldH: (a, b) itself when NEEDS_FOLD says
+ * folding cannot change t, so a row whose texts need no folding has a near key equal to its exact key. (The
+ * regular expression scans the long unique texts of a free-text column faster than a charCodeAt loop.)
+ */
+function foldWord(a: number, b: number, t: string): void {
+  const j = (b & ((1 << FOLD_BITS) - 1)) << 2;
+  // (0, 0) is an empty entry's key: a text hashing to it is folded every time
+  if (foldCache[j] === a && foldCache[j + 1] === b && (a | b) !== 0) {
+    foldH[0] = foldCache[j + 2]!;
+    foldH[1] = foldCache[j + 3]!;
+    return;
   }
-  return h;
+  if (!NEEDS_FOLD.test(t)) {
+    foldH[0] = a;
+    foldH[1] = b;
+  } else if (!hashFoldedAscii(t, foldH)) hashString(t.trim().replace(/\s+/g, ' ').toLowerCase(), 0, foldH);
+  foldCache[j] = a;
+  foldCache[j + 1] = b;
+  foldCache[j + 2] = foldH[0]!;
+  foldCache[j + 3] = foldH[1]!;
 }
-const foldScratch = new Uint32Array(2);
 
 /**
  * The exact row hash (into rowH) and the near-duplicate row hash (into nearH) of row i in one pass over the
  * cells' shared 64-bit hashes: a two-lane murmur3 body over the (hi, lo) words of the cells, finalised once per
- * row. The near hash uses the folded text of cells that need folding and is otherwise the same stream: it
- * equals the exact hash whenever no cell of the row needs folding (the two hashes live in separate sets).
+ * row. The near hash uses the folded hash of text cells and is otherwise the same stream: it equals the exact
+ * hash whenever no text of the row changes by folding.
  */
 function rowHashes(k: Cols, i: number): void {
   let e1 = 0x3c6ef372;
@@ -229,20 +313,17 @@ function rowHashes(k: Cols, i: number): void {
     const hs = k.hash[c]!;
     const a = hs[2 * i]!;
     const b = hs[2 * i + 1]!;
-    const fh = k.kind[c]![i] === Kind.TEXT ? foldHash(k.fold[c]!, k.text[c]![i]!) : null;
-    if (fh !== null) {
-      if (!diverged) {
-        n1 = e1;
-        n2 = e2;
-        diverged = true;
-      }
-      const f0 = fh[0]!;
-      const f1 = fh[1]!;
+    const fs = k.fold[c]!;
+    const f0 = fs[2 * i]!;
+    const f1 = fs[2 * i + 1]!;
+    if (!diverged && (f0 !== a || f1 !== b)) {
+      n1 = e1;
+      n2 = e2;
+      diverged = true;
+    }
+    if (diverged) {
       n1 = blk1(blk1(n1, f0), f1);
       n2 = blk2(blk2(n2, f1), f0);
-    } else if (diverged) {
-      n1 = blk1(blk1(n1, a), b);
-      n2 = blk2(blk2(n2, b), a);
     }
     e1 = blk1(blk1(e1, a), b);
     e2 = blk2(blk2(e2, b), a);
@@ -264,15 +345,16 @@ export default defineChecker<State>({
   },
   init: (ctx) => ({
     rows: 0,
-    exact: rmNew(),
+    low: 0,
+    heads: rmNew(5, 2),
+    variants: rmNew(5, 4, 1 << 8),
     exactExamples: [],
-    near: rmNew(),
-    nearExamples: [],
     key: ctx.options.keyColumns,
-    keyMap: ctx.options.keyColumns ? rmNew() : null,
+    keyMap: ctx.options.keyColumns ? rmNew(3, 2) : null,
     keyExamples: [],
   }),
   update(s, b) {
+    if (b.length === 0) return;
     const cols = colsOf(b);
     let keyCols: number[] | null = null;
     if (s.key) {
@@ -283,43 +365,57 @@ export default defineChecker<State>({
       const row = b.firstRow + i;
       const line = b.lines ? b.lines[i]! : null;
       rowHashes(cols, i);
-      const h = rowH;
-      const first = rmPut(s.exact, h[0]!, h[1]!, row);
-      if (first !== 0) {
-        if (s.exactExamples.length < 5) addExample(s.exactExamples, { row, line, value: keyText(h) });
-      }
-      const isNew = rmPut(s.near, nearH[0]!, nearH[1]!, row) === 0;
-      if (!isNew && first === 0 && s.nearExamples.length < 5) addExample(s.nearExamples, { row, line, value: null });
+      const first = putRow(s, nearH[0]!, nearH[1]!, rowH[0]!, rowH[1]!, row);
+      if (first !== 0 && s.exactExamples.length < 5)
+        addExample(s.exactExamples, { row, line, value: keyText(nearH[0]!, nearH[1]!, rowH[0]!, rowH[1]!) });
       if (keyCols && s.keyMap) {
         const kh = rowHash(b, keyCols, i, false, 2);
-        const kf = rmPut(s.keyMap, kh[0]!, kh[1]!, row);
-        if (kf !== 0 && s.keyExamples.length < 5) addExample(s.keyExamples, { row, line, value: keyText(kh) });
+        const kf = rmPut(s.keyMap, kh[0]!, kh[1]!, 0, 0, row);
+        if (kf !== 0 && s.keyExamples.length < 5) addExample(s.keyExamples, { row, line, value: keyText(kh[0]!, kh[1]!) });
       }
     }
+    s.low = s.low === 0 ? b.firstRow : Math.min(s.low, b.firstRow);
     s.rows += b.length;
   },
-  merge(a, b) {
-    nearExamplesAcross(a, b);
-    mergeRowMap(a.exact, b.exact, (row, key) => addExample(a.exactExamples, { row, line: null, value: key }));
+  merge(x, y) {
+    // parts are consecutive row ranges: the later part's keys go into the earlier part's tables, heads first,
+    // so that heads stay the lowest rows of their near keys
+    const [a, b] = y.low !== 0 && (x.low === 0 || y.low < x.low) ? [y, x] : [x, y];
+    const repeat = (row: number, key: string) => addExample(a.exactExamples, { row, line: null, value: key });
+    eachSlot(b.heads, (t, q) => {
+      const first = putRow(a, t[q]!, t[q + 1]!, t[q + 2]!, t[q + 3]!, t[q + 4]!);
+      if (first !== 0) repeat(Math.max(first, t[q + 4]!), keyText(t[q]!, t[q + 1]!, t[q + 2]!, t[q + 3]!));
+    });
+    eachSlot(b.variants, (t, q) => {
+      const first = putRow(a, t[q + 2]!, t[q + 3]!, t[q]!, t[q + 1]!, t[q + 4]!);
+      if (first !== 0) repeat(Math.max(first, t[q + 4]!), keyText(t[q + 2]!, t[q + 3]!, t[q]!, t[q + 1]!));
+    });
     a.exactExamples = mergeExamples(a.exactExamples, b.exactExamples);
-    mergeRowMap(a.near, b.near, () => {});
-    a.nearExamples = mergeExamples(a.nearExamples, b.nearExamples);
     if (a.keyMap && b.keyMap) {
-      mergeRowMap(a.keyMap, b.keyMap, (row, key) => addExample(a.keyExamples, { row, line: null, value: key }));
+      const km = a.keyMap;
+      eachSlot(b.keyMap, (t, q) => {
+        const first = rmPut(km, t[q]!, t[q + 1]!, 0, 0, t[q + 2]!);
+        if (first !== 0)
+          addExample(a.keyExamples, { row: Math.max(first, t[q + 2]!), line: null, value: keyText(t[q]!, t[q + 1]!) });
+      });
       a.keyExamples = mergeExamples(a.keyExamples, b.keyExamples);
     }
+    a.low = a.low === 0 ? b.low : a.low;
     a.rows += b.rows;
     return a;
   },
   finalize(s, ctx): CheckResult {
-    const rows = s.rows - s.exact.used;
-    const nearRows = s.rows - s.near.used - rows;
+    const nearRows = s.variants.used;
+    const rows = s.rows - s.heads.used - nearRows;
     const keyRows = s.keyMap ? s.rows - s.keyMap.used : null;
-    // examples carry the row hash until now; the first occurrence is the lowest row recorded for it
-    const fix = (ex: Example[], map: RowMap | null, label: string) =>
+    const near: Example[] = [];
+    eachSlot(s.variants, (t, q) => addExample(near, { row: t[q + 4]!, line: null, value: null }));
+    // examples carry their key until now; the first occurrence is the lowest row recorded for it
+    const km = s.keyMap;
+    const fix = (ex: Example[], first: ((k: number[]) => number) | null, label: string) =>
       ex.map((e) => {
-        const [hi, lo] = (e.value ?? '0:0').split(':').map(Number) as [number, number];
-        return { row: e.row, line: e.line ?? (e.row !== null ? ctx.lineOf(e.row) : null), value: map ? `${label} ${rmGet(map, hi, lo)}` : null };
+        const value = first ? `${label} ${first((e.value ?? '').split(':').map(Number))}` : null;
+        return { row: e.row, line: e.line ?? (e.row !== null ? ctx.lineOf(e.row) : null), value };
       });
     return duplicateResult({
       rows: s.rows,
@@ -329,9 +425,9 @@ export default defineChecker<State>({
       keyRows,
       keyMissing: s.key ? s.key.filter((k) => !ctx.columns.some((c) => c.name === k)) : [],
       examples: {
-        exact: fix(s.exactExamples, s.exact, 'same as row'),
-        near: fix(s.nearExamples, null, ''),
-        key: fix(s.keyExamples, s.keyMap, 'same key as row'),
+        exact: fix(s.exactExamples, (k) => firstRow(s, k[0]!, k[1]!, k[2]!, k[3]!), 'same as row'),
+        near: fix(near, null, ''),
+        key: fix(s.keyExamples, km && ((k) => km.t[rmFind(km, k[0]!, k[1]!, 0, 0) + 2]!), 'same key as row'),
       },
     });
   },
@@ -404,56 +500,14 @@ export function duplicateResult(a: {
   };
 }
 
-function keyText(h: Uint32Array): string {
-  return `${h[0]}:${h[1]}`;
+/** An example's key until finalize: the words of its row key (near, exact) or of its key. */
+function keyText(...words: number[]): string {
+  return words.join(':');
 }
 
-/**
- * Near-duplicate examples that only show when two parts (consecutive row ranges) are merged: a row that is the
- * first of its near key in its part, when the other (earlier) part has that near key too, is a near-duplicate
- * example unless it also repeats an exact key of the other part (then it is an exact duplicate). Such a row is also
- * the first of its exact key in its part, so its exact key is found in its part's exact map by its row.
- * Must run before the maps are merged.
- */
-function nearExamplesAcross(a: State, b: State): void {
-  const laterInA = new Set<number>();
-  const laterInB = new Set<number>();
-  const bn = b.near;
-  for (let i = 0; i < bn.slots; i++) {
-    const h = bn.keys[2 * i]!;
-    const l = bn.keys[2 * i + 1]!;
-    if ((h | l) === 0) continue;
-    const ra = rmGet(a.near, h, l);
-    if (ra === 0) continue;
-    const rb = bn.rows[i]!;
-    if (rb > ra) laterInB.add(rb);
-    else laterInA.add(ra);
-  }
-  const check = (side: State, other: State, rows: Set<number>) => {
-    if (rows.size === 0) return;
-    const m = side.exact;
-    for (let i = 0; i < m.slots; i++) {
-      const h = m.keys[2 * i]!;
-      const l = m.keys[2 * i + 1]!;
-      if ((h | l) === 0 || !rows.has(m.rows[i]!)) continue;
-      if (rmGet(other.exact, h, l) === 0) addExample(a.nearExamples, { row: m.rows[i]!, line: null, value: null });
-    }
-  };
-  check(b, a, laterInB);
-  check(a, b, laterInA);
-}
-
-/** Union b into a; rows of b (or a) that turn out to be repeats are reported with their key. */
-function mergeRowMap(a: RowMap, b: RowMap, onRepeat: (row: number, key: string) => void): void {
-  const k = new Uint32Array(2);
-  for (let i = 0; i < b.slots; i++) {
-    const h = b.keys[2 * i]!;
-    const l = b.keys[2 * i + 1]!;
-    if ((h | l) === 0) continue;
-    const row = b.rows[i]!;
-    const first = rmPut(a, h, l, row);
-    k[0] = h;
-    k[1] = l;
-    if (first !== 0) onRepeat(Math.max(row, first), keyText(k));
-  }
+/** Call f(t, q) for the first word q of every occupied slot of m. */
+function eachSlot(m: RowMap, f: (t: Uint32Array, q: number) => void): void {
+  const t = m.t;
+  const w = m.w;
+  for (let q = 0; q < t.length; q += w) if (t[q + w - 1] !== 0) f(t, q);
 }

@@ -111,6 +111,55 @@ export function hashString(s: string, seed = 0, out: Uint32Array = HASH_OUT): Ui
   return finish(h1 ^ len, h2 ^ len, out);
 }
 
+/**
+ * hashString(s.trim().replace(/\s+/g, ' ').toLowerCase()) (seed 0) into `out`, without building the folded text:
+ * whitespace runs are dropped at the ends and become one space inside, A-Z become a-z, and the code units of
+ * that text go through the same blocks as in hashString. ASCII only: returns false (out untouched) at the first
+ * code unit >= 128, whose case and whitespace rules are left to the string functions.
+ */
+export function hashFoldedAscii(s: string, out: Uint32Array): boolean {
+  let h1 = 0x1e3779b9;
+  let h2 = Math.imul(0x7f4a7c15, 0x5bd1e995) ^ 0x27d4eb2f;
+  let len = 0;
+  let half = -1; // first code unit of a block, waiting for its second
+  let space = false; // a whitespace run after some text, written as one space before the next character
+  const n = s.length;
+  for (let j = 0; j < n; j++) {
+    let c = s.charCodeAt(j);
+    if (c >= 128) return false;
+    if (c === 32 || (c >= 9 && c <= 13)) {
+      space = len > 0;
+      continue;
+    }
+    if (c >= 65 && c <= 90) c += 32;
+    if (space) {
+      space = false;
+      if (half < 0) half = 32;
+      else {
+        const k = half | (32 << 16);
+        h1 = blk1(h1, k);
+        h2 = blk2(h2, k);
+        half = -1;
+      }
+      len++;
+    }
+    if (half < 0) half = c;
+    else {
+      const k = half | (c << 16);
+      h1 = blk1(h1, k);
+      h2 = blk2(h2, k);
+      half = -1;
+    }
+    len++;
+  }
+  if (half >= 0) {
+    h1 = tail1(h1, half);
+    h2 = tail2(h2, half);
+  }
+  finish(h1 ^ len, h2 ^ len, out);
+  return true;
+}
+
 /** Mix two 32-bit words (a, b) into a seeded 64-bit state and finalise; shared by hashFloat64 and combine. */
 function mix2(h1: number, h2: number, a: number, b: number, out: Uint32Array): Uint32Array {
   h1 = blk1(h1, a);
