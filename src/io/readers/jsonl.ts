@@ -3,7 +3,8 @@
  *
  * Streaming: the decompressed byte chunks are split on `\n` by hand (Buffer.indexOf), a trailing `\r` is
  * stripped, and the partial last line is carried over to the next chunk. Lines are decoded as UTF-8 (the
- * validity of the bytes is checked natively per chunk region, and per line only when a region is invalid).
+ * validity of the bytes is checked natively per chunk region, and per line only when a region is invalid; an
+ * ASCII region is decoded as Latin-1, the same text, faster).
  * Raw U+2028/U+2029 are not line breaks (only the byte 0x0A is).
  *
  * Values: every line is parsed with JSON.parse (fast path). A line is re-parsed with the small exact parser
@@ -44,7 +45,7 @@
  * state (`JsonlParser.startAfter`). The first part's reader offers its state at the split to `range.handoff`,
  * which compares it with the plan (`lateLeafColumns`) and either ends the read there or lets it read on.
  */
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { IssueLog, type IssueLogData } from '../../core/issues.js';
 import type { Batch, Cell } from '../../core/types.js';
 import { InputError } from '../../errors.js';
@@ -562,8 +563,12 @@ export class JsonlParser {
 
   /** Complete lines in buf[start, end) (end is the index of the last '\n'). */
   private region(buf: Buffer, start: number, end: number): void {
-    if (!this.checkUtf8 || isUtf8(buf.subarray(start, end))) {
-      const str = this.decode(buf, start, end);
+    const bytes = buf.subarray(start, end);
+    const ascii = this.checkUtf8 && isAscii(bytes);
+    if (ascii || !this.checkUtf8 || isUtf8(bytes)) {
+      // decoded at once and sliced into lines; ASCII (the common case) as Latin-1: the same text, decoded about
+      // four times faster than as UTF-8
+      const str = ascii ? buf.toString('latin1', start, end) : this.decode(buf, start, end);
       const checkLen = end - start > this.opts.maxFieldBytes;
       let p = 0;
       for (;;) {
