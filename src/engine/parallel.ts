@@ -315,10 +315,11 @@ export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | n
         ended.at = at;
         return true;
       }
-      debug?.(`part 1 ended with ${at.rows} rows, ${at.lines} lines and ${at.columns.length} columns, not as planned: reading on`);
       void worker.stop();
-      // the parts' budget for numeric values is not one read's: then stop here and start again
-      return valuesBudget !== undefined;
+      // the parts' budget for numeric values is not one read's: then stop here and start again (see below)
+      if (valuesBudget !== undefined) return true;
+      debug?.(`part 1 ended with ${at.rows} rows, ${at.lines} lines and ${at.columns.length} columns, not as planned: reading on`);
+      return false;
     };
   }
   const parse = parseOptionsFrom(a.options);
@@ -346,6 +347,7 @@ export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | n
       issues = new IssueLog();
       meta = {};
       const all = await scanInput(input, a.reader, a.readerOpts, a.choice, a.partitions, scan, issues, meta, 0, feeder(scan, checkers, parse), a.onBatch);
+      debug?.(`restarted: ${all.rows} rows`);
       return { scan, issues, meta, rows: all.rows, columns: all.columns, sha256: input.sha256(), mode: 'restarted' };
     }
     fullGc(); // part 1's garbage, before the worker's states arrive

@@ -71,9 +71,9 @@ function generate(rows: number, seed: number, eol: string): string {
   return out.join(eol) + eol;
 }
 
-function audit(file: string, threads: number, config: string | null = null): { report: Record<string, unknown>; stderr: string } {
+function audit(file: string, threads: number, config: string | null = null, args: string[] = []): { report: Record<string, unknown>; stderr: string } {
   const cfg = config ? ['--config', config] : ['--no-config'];
-  const r = spawnSync(process.execPath, [bin, 'audit', file, '--format', 'json', '-q', ...cfg, '--as-of', '2024-12-01T00:00:00Z'], {
+  const r = spawnSync(process.execPath, [bin, 'audit', file, '--format', 'json', '-q', ...cfg, '--as-of', '2024-12-01T00:00:00Z', ...args], {
     encoding: 'utf8',
     env: { ...process.env, DQ_THREADS: String(threads), DQ_PARALLEL_MIN_BYTES: '0', DQ_DEBUG_PARALLEL: '1', NO_COLOR: '1' },
     maxBuffer: 1 << 28,
@@ -226,11 +226,11 @@ describe.skipIf(!built)('parallel audit (built CLI)', () => {
     }
 
     /** Audits the text on one and on two threads: the same report, and the expected outcome on two. */
-    function compare(name: string, text: string, mode: 'parallel' | 'read-on'): { report: Record<string, unknown>; stderr: string } {
+    function compare(name: string, text: string, mode: 'parallel' | 'read-on' | 'restarted', args: string[] = []): { report: Record<string, unknown>; stderr: string } {
       const file = join(dir, `${name}.jsonl`);
       writeFileSync(file, text);
-      const one = audit(file, 1);
-      const two = audit(file, 2);
+      const one = audit(file, 1, null, args);
+      const two = audit(file, 2, null, args);
       expect(one.stderr).not.toMatch(/dq parallel/);
       expect(two.stderr, two.stderr).toMatch(new RegExp(`dq parallel: .*${mode}: \\d+ rows`));
       expect(two.report).toEqual(one.report);
@@ -256,6 +256,14 @@ describe.skipIf(!built)('parallel audit (built CLI)', () => {
       const lines = jsonlLines(12000, 13);
       lines.splice(100, 0, '{"id": 1, "cat": "Toys",}');
       compare('invalid-part1', lines.join('\n') + '\n', 'read-on');
+    });
+
+    it('starts again on one thread instead when the parts kept half the budget for numeric values', { timeout: 60_000 }, () => {
+      // 1 MiB a column holds 131,072 values: with 200,000 rows each part keeps half of that
+      const lines = Array.from({ length: 200_000 }, (_, i) => JSON.stringify({ id: i % 5000, cat: ['a', 'b', 'c'][i % 3], v: ((i * 7919) % 100_003) / 8 }));
+      lines.splice(50, 0, '{"id": 1,}');
+      const { stderr } = compare('restart', lines.join('\n') + '\n', 'restarted', ['--exact-budget', '1']);
+      expect(stderr).toMatch(/numeric values sketched past 524288 bytes a column in each part/);
     });
 
     it('reads on when a key is first seen in part 1 after the lines the plan parsed; a file ending without a newline', { timeout: 60_000 }, () => {
