@@ -425,6 +425,24 @@ describe('chunk-split invariance', () => {
     };
   }
 
+  it('reads large chunks (decoded in pieces) as it reads small ones: long lines, UTF-8, blank lines, line limit', async () => {
+    const lines: string[] = [];
+    for (let i = 1; i <= 4000; i++) {
+      if (i % 97 === 0) lines.push('');
+      else if (i === 1500) lines.push(JSON.stringify({ id: i, long: 'x'.repeat(150_000) })); // longer than a piece
+      else lines.push(JSON.stringify({ id: i, name: i % 3 ? 'plain' : 'ünïcode €', n: i / 7 }));
+    }
+    const bytes = Buffer.from(lines.join('\n') + '\n');
+    const small: Buffer[] = [];
+    for (let p = 0; p < bytes.length; p += 4093) small.push(bytes.subarray(p, p + 4093));
+    const whole = normalise(await read(bytes, { batchSize: 1000 }));
+    expect(normalise(await read(small, { batchSize: 1000 }))).toEqual(whole);
+    expect(whole.batches.reduce((n, b) => n + b.length, 0)).toBe(4000 - 41);
+    const limit = (chunks: Buffer[] | Buffer) => read(chunks, { maxFieldBytes: 100_000 }).then(() => '', (e: InputError) => e.message);
+    expect(await limit(bytes)).toMatch(/\(line 1500\): line longer than the limit of 100000 bytes/);
+    expect(await limit(small)).toBe(await limit(bytes));
+  });
+
   it('agrees with a naive split + JSON.parse on flat documents (oracle)', async () => {
     const obj = fc.dictionary(
       fc.string({ maxLength: 5 }).filter((k) => !/^\d+$/.test(k) && !k.includes('.')),
