@@ -14,14 +14,31 @@
  * discarded and the file is read again on one thread; if the worker fails (or a state cannot be cloned), its
  * part is read again on the main thread from the verified boundary.
  *
+ * JSON Lines: rows are the lines that parse as objects, and columns appear as keys are first seen, so the
+ * second part's first row number and its column order depend on the first part. The pre-pass
+ * (`planJsonlSplit`) predicts without parsing: it counts lines and the lines that look like rows (`{...}`) up
+ * to the first line start after the middle where those rows fill whole batches, and parses the first MiBs for
+ * the columns (first-seen order) and the columns holding leaf values (which decide whether an object at that
+ * path is flattened). The worker starts its reader from that state; since the split is on a batch boundary,
+ * both parts batch rows exactly as one read does, and the batches carry the same column lists (duplicate row
+ * hashes and missingness patterns run over them), so the merged states are one read's. The main thread's
+ * reader checks, at the split, that it reached it with the planned rows, lines and columns (`lateLeafColumns`;
+ * a column whose first leaf value came after the planned lines only matters if part 2 flattened an object
+ * there, which needs the worker's answer: then it waits for it). If not (an invalid line that looked like a
+ * row, a key first seen after the planned lines...), the worker is stopped and the main thread simply reads on
+ * to the end of the file: one read, nothing read twice (unless the parts' budget for numeric values applied:
+ * then it starts again). The findings' line lists of both parts are joined (`mergeJsonlPart`).
+ *
  * Parquet: split between row groups (row counts are in the footer, so the second part's first row is exact);
  * file-level reader findings come from the first part only.
  *
+ * Reports are the ones one thread gives, except for the top values of columns with more distinct values than
+ * the top-k summary holds (marked approximate), which depend on how the rows were split.
+ *
  * One thread is used for: stdin, gzip, UTF-16 (transcoded), files under 8 MB (DQ_PARALLEL_MIN_BYTES), samples,
- * several inputs, Parquet files with one row group, JSON Lines (not split yet: rows are the valid object lines
- * and columns appear as keys are first seen, so a part's first row and column order are only known after the
- * parts before it), plugin checkers (only the built-in checkers and the rules checker can be loaded in a
- * worker), under vitest (TypeScript sources: workers need the built dist/), and DQ_THREADS=1 / threads: 1.
+ * several inputs, Parquet files with one row group, JSON Lines files without a batch boundary after the middle,
+ * plugin checkers (only the built-in checkers and the rules checker can be loaded in a worker), under vitest
+ * (TypeScript sources: workers need the built dist/), and DQ_THREADS=1 / threads: 1.
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -31,9 +48,13 @@ import { CHECKERS } from '../checks/registry.js';
 import { mergeProfile } from '../checks/profile.js';
 import { parseOptionsFrom } from '../schema/values.js';
 import { sha256File, type Format, type Input } from '../io/source.js';
-import type { Reader, ReaderOptions, ReadRange } from '../io/readers/types.js';
+import type { JsonlSplit } from '../io/readers/jsonl.js';
+import type { RangeHandoff, Reader, ReaderOptions, ReadRange } from '../io/readers/types.js';
 import { liMerge } from './line-index.js';
 import { feeder, fullGc, mergeColumns, newScan, scanInput, type ColumnChoice, type ScanState } from './scan.js';
+
+/** The JSON Lines reader module (loaded when needed, like the other readers). */
+type JsonlModule = typeof import('../io/readers/jsonl.js');
 
 /** Files smaller than this are audited on one thread (a worker costs about 50 ms to start). */
 export const PARALLEL_MIN_BYTES = 8 * 1024 * 1024;
@@ -177,15 +198,25 @@ export interface ParallelOutcome {
   rows: number;
   columns: string[];
   sha256: string | null;
-  /** How the work was done, for diagnostics (DQ_DEBUG_PARALLEL). */
-  mode: 'parallel' | 'worker-failed' | 'restarted';
+  /**
+   * How the work was done, for diagnostics (DQ_DEBUG_PARALLEL): 'read-on' when the first part of a JSON Lines
+   * file did not end as planned and the main thread read on to the end of the file (one read, worker stopped).
+   */
+  mode: 'parallel' | 'worker-failed' | 'restarted' | 'read-on';
+}
+
+/** The planned split of a text file (CSV, TSV, JSON Lines) and what verifies the first part. */
+interface TextPlan {
+  offset: number;
+  rowsBefore: number;
+  linesBefore: number;
 }
 
 /** Audit one input on two threads when it qualifies; null when it does not (the caller reads it on one thread). */
 export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | null> {
   const { input, checkers } = a;
   if (a.threads < 2 || input.path === '-' || input.gzip || !input.file || input.bytes === null) return null;
-  if (input.format !== 'csv' && input.format !== 'tsv' && input.format !== 'parquet') return null;
+  if (input.format !== 'csv' && input.format !== 'tsv' && input.format !== 'jsonl' && input.format !== 'parquet') return null;
   if (input.bytes < Math.max(minBytes(), 1) || !workerLoadable(checkers)) return null;
   const t0 = performance.now();
   const debug = process.env.DQ_DEBUG_PARALLEL
@@ -194,15 +225,17 @@ export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | n
 
   let part1Range: ReadRange;
   let part2Range: ReadRange;
-  let endLine: number | null = null;
+  let text: TextPlan | null = null;
+  let jsonl: { plan: JsonlSplit; reader: JsonlModule } | null = null;
   let parquetTotal = 0;
-  const csv = input.format !== 'parquet';
+  const csv = input.format === 'csv' || input.format === 'tsv';
   if (csv) {
     const { planCsvSplit } = await import('../io/readers/csv.js');
     // any problem here (binary data, a bad delimiter) is left to the one-thread read to report
     const plan = await planCsvSplit(input, a.readerOpts, Math.floor(input.bytes / 2)).catch(() => null);
     if (!plan || plan.offset >= input.bytes) return null;
     debug?.(`split at byte ${plan.offset} of ${input.bytes}, after ${plan.rowsBefore} rows and ${plan.linesBefore} lines`);
+    text = plan;
     part1Range = { start: 0, end: plan.offset, rowsBefore: 0, linesBefore: 0, header: null, delimiter: null, encoding: null };
     part2Range = {
       start: plan.offset,
@@ -213,7 +246,25 @@ export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | n
       delimiter: plan.delimiter,
       encoding: plan.encoding,
     };
-    endLine = plan.linesBefore + 1;
+  } else if (input.format === 'jsonl') {
+    const reader = await import('../io/readers/jsonl.js');
+    const plan = await reader.planJsonlSplit(input, a.readerOpts, Math.floor(input.bytes / 2)).catch(() => null);
+    if (!plan) return null;
+    debug?.(`split at byte ${plan.offset} of ${input.bytes}, after ${plan.rowsBefore} rows (predicted) and ${plan.linesBefore} lines, ${plan.columns.length} columns`);
+    text = plan;
+    jsonl = { plan, reader };
+    // the handoff (verification) is added below, once the worker runs
+    part1Range = { start: 0, end: plan.offset, rowsBefore: 0, linesBefore: 0, header: null, delimiter: null, encoding: null };
+    part2Range = {
+      start: plan.offset,
+      end: input.bytes,
+      rowsBefore: plan.rowsBefore,
+      linesBefore: plan.linesBefore,
+      header: plan.columns,
+      leafColumns: plan.leafColumns,
+      delimiter: null,
+      encoding: null,
+    };
   } else {
     // Parquet: between row groups, row counts from the footer
     const { parquetRowGroups } = await import('../io/readers/parquet.js');
@@ -229,10 +280,10 @@ export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | n
     part1Range = { start: 0, end: 0, rowsBefore: 0, linesBefore: 0, header: null, delimiter: null, encoding: null, firstGroup: 0, endGroup: g };
     part2Range = { start: 0, end: 0, rowsBefore: before, linesBefore: 0, header: null, delimiter: null, encoding: null, firstGroup: g, endGroup: groups.length };
   }
-  const plan = { rowsBefore: part2Range.rowsBefore };
+  const plannedRows = part2Range.rowsBefore;
   // Numeric values take 8 bytes a row. When the whole input clearly holds more rows than one column's budget
   // allows (so every numeric column ends up sketched, as on one thread), each part keeps half the budget.
-  const estRows = csv ? (plan.rowsBefore * input.bytes) / Math.max(1, part2Range.start) : parquetTotal;
+  const estRows = text ? (plannedRows * input.bytes) / Math.max(1, text.offset) : parquetTotal;
   const budget = a.options.exactBudgetBytes;
   const valuesBudget = estRows * 8 > 1.25 * budget ? budget / 2 : undefined;
   if (valuesBudget !== undefined) debug?.(`about ${Math.round(estRows)} rows: numeric values sketched past ${valuesBudget} bytes a column in each part`);
@@ -248,6 +299,29 @@ export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | n
     valuesBudget,
   };
   const worker = startWorker(job);
+  // JSON Lines: where part 1 ended, when it ended as planned (else the main thread reads on, see below)
+  const ended: { at: RangeHandoff | null } = { at: null };
+  if (jsonl) {
+    const { plan, reader } = jsonl;
+    part1Range.handoff = async (at) => {
+      const late = reader.lateLeafColumns(plan, at);
+      let asPlanned = late !== null && late.length === 0;
+      if (late !== null && late.length > 0) {
+        debug?.(`${late.join(', ')}: first leaf value after the planned lines; waiting for part 2 to know whether it matters`);
+        const part2 = await worker.result.catch(() => null);
+        asPlanned = part2 !== null && !(part2.meta.nullColumnsFlattened as string[]).some((c) => late.includes(c));
+      }
+      if (asPlanned) {
+        ended.at = at;
+        return true;
+      }
+      void worker.stop();
+      // the parts' budget for numeric values is not one read's: then stop here and start again (see below)
+      if (valuesBudget !== undefined) return true;
+      debug?.(`part 1 ended with ${at.rows} rows, ${at.lines} lines and ${at.columns.length} columns, not as planned: reading on`);
+      return false;
+    };
+  }
   const parse = parseOptionsFrom(a.options);
   let scan = newScan(checkers, a.options, valuesBudget);
   let issues = new IssueLog();
@@ -256,17 +330,24 @@ export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | n
     const p1 = await scanInput(input, a.reader, { ...a.readerOpts, range: part1Range }, a.choice, a.partitions, scan, issues, meta, 0, feeder(scan, checkers, parse), a.onBatch);
     debug?.('part 1 read');
     // the whole file's SHA-256, as one streamed read computes it (the Parquet reader reads by offsets: none)
-    const sha = csv ? sha256File(input.file) : Promise.resolve(input.sha256());
+    const sha = text ? sha256File(input.file) : Promise.resolve(input.sha256());
     sha.catch(() => undefined);
-    const verified = p1.rows === plan.rowsBefore && (!csv || (meta.rows === plan.rowsBefore && meta.endLine === endLine));
+    if (jsonl && !ended.at && valuesBudget === undefined) {
+      // the main thread read on to the end of the file: one read's states, as they are
+      await worker.stop();
+      debug?.(`read-on: ${p1.rows} rows`);
+      return { scan, issues, meta, rows: p1.rows, columns: p1.columns, sha256: await sha, mode: 'read-on' };
+    }
+    const verified = jsonl ? ended.at !== null : p1.rows === plannedRows && (!csv || (meta.rows === plannedRows && meta.endLine === text!.linesBefore + 1));
     if (!verified) {
       // the plan disagrees with the parser: discard everything and read the whole file on this thread
-      debug?.(`part 1 ended with ${String(meta.rows)} rows at line ${String(meta.endLine)}, not as planned: one thread`);
+      debug?.(`part 1 ended with ${String(meta.rows ?? meta.records)} rows at line ${String(meta.endLine ?? meta.lines)}, not as planned: one thread`);
       await worker.stop();
       scan = newScan(checkers, a.options);
       issues = new IssueLog();
       meta = {};
       const all = await scanInput(input, a.reader, a.readerOpts, a.choice, a.partitions, scan, issues, meta, 0, feeder(scan, checkers, parse), a.onBatch);
+      debug?.(`restarted: ${all.rows} rows`);
       return { scan, issues, meta, rows: all.rows, columns: all.columns, sha256: input.sha256(), mode: 'restarted' };
     }
     fullGc(); // part 1's garbage, before the worker's states arrive
@@ -281,19 +362,30 @@ export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | n
     let columns = p1.columns;
     await worker.stop(); // release the worker's heap before merging
     debug?.('worker result received');
+    let meta2: Record<string, unknown>;
+    let issues2: IssueLog | IssueLogData;
     if (part2) {
       mergeScan(checkers, scan, part2.scan);
-      issues.merge(part2.issues);
-      if (csv) mergeCsvMeta(meta, part2.meta);
+      meta2 = part2.meta;
+      issues2 = part2.issues;
       rows += part2.rows;
       columns = part2.columns.length ? part2.columns : columns;
     } else {
       mode = 'worker-failed';
-      const meta2: Record<string, unknown> = {};
-      const p2 = await scanInput(input, a.reader, job.reader, a.choice, a.partitions, scan, issues, meta2, 0, feeder(scan, checkers, parse), a.onBatch);
-      if (csv) mergeCsvMeta(meta, meta2);
+      // JSON Lines: from the state part 1 ended in (its leaf columns may have grown since the plan)
+      const at = ended.at;
+      const range = at ? { ...part2Range, header: at.columns, leafColumns: at.leafColumns } : part2Range;
+      meta2 = {};
+      issues2 = new IssueLog();
+      const p2 = await scanInput(input, a.reader, { ...a.readerOpts, range }, a.choice, a.partitions, scan, issues2, meta2, 0, feeder(scan, checkers, parse), a.onBatch);
       rows += p2.rows;
       columns = p2.columns.length ? p2.columns : columns;
+    }
+    if (jsonl) {
+      jsonl.reader.mergeJsonlPart(meta, issues, meta2, issues2);
+    } else {
+      issues.merge(issues2);
+      if (csv) mergeCsvMeta(meta, meta2);
     }
     debug?.(`${mode}: ${rows} rows`);
     return { scan, issues, meta, rows, columns, sha256: await sha, mode };

@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { IssueLog } from '../../src/core/issues.js';
 import type { Batch, Cell, Finding } from '../../src/core/types.js';
 import { InputError } from '../../src/errors.js';
-import { parseJsonExact, readJsonl, stringifyExact } from '../../src/io/readers/jsonl.js';
-import { DEFAULT_READER_OPTIONS, type ReaderOptions } from '../../src/io/readers/types.js';
+import { lateLeafColumns, mergeJsonlPart, parseJsonExact, planJsonlSplit, readJsonl, stringifyExact, type JsonlSplit } from '../../src/io/readers/jsonl.js';
+import { DEFAULT_READER_OPTIONS, type RangeHandoff, type ReaderOptions } from '../../src/io/readers/types.js';
 import type { Input } from '../../src/io/source.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -425,6 +425,24 @@ describe('chunk-split invariance', () => {
     };
   }
 
+  it('reads large chunks (decoded in pieces) as it reads small ones: long lines, UTF-8, blank lines, line limit', async () => {
+    const lines: string[] = [];
+    for (let i = 1; i <= 4000; i++) {
+      if (i % 97 === 0) lines.push('');
+      else if (i === 1500) lines.push(JSON.stringify({ id: i, long: 'x'.repeat(150_000) })); // longer than a piece
+      else lines.push(JSON.stringify({ id: i, name: i % 3 ? 'plain' : 'ünïcode €', n: i / 7 }));
+    }
+    const bytes = Buffer.from(lines.join('\n') + '\n');
+    const small: Buffer[] = [];
+    for (let p = 0; p < bytes.length; p += 4093) small.push(bytes.subarray(p, p + 4093));
+    const whole = normalise(await read(bytes, { batchSize: 1000 }));
+    expect(normalise(await read(small, { batchSize: 1000 }))).toEqual(whole);
+    expect(whole.batches.reduce((n, b) => n + b.length, 0)).toBe(4000 - 41);
+    const limit = (chunks: Buffer[] | Buffer) => read(chunks, { maxFieldBytes: 100_000 }).then(() => '', (e: InputError) => e.message);
+    expect(await limit(bytes)).toMatch(/\(line 1500\): line longer than the limit of 100000 bytes/);
+    expect(await limit(small)).toBe(await limit(bytes));
+  });
+
   it('agrees with a naive split + JSON.parse on flat documents (oracle)', async () => {
     const obj = fc.dictionary(
       fc.string({ maxLength: 5 }).filter((k) => !/^\d+$/.test(k) && !k.includes('.')),
@@ -461,5 +479,240 @@ describe('chunk-split invariance', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('parallel parts: split plan, first part with handoff, later part', () => {
+  /** A file's bytes as an Input that reads byte ranges, in chunks of `chunk` bytes. */
+  function rangedInput(bytes: Buffer, chunk: number): Input {
+    return {
+      ...inputOf(bytes),
+      bytes: bytes.length,
+      async *stream(range?: { start: number; end: number }) {
+        const start = range?.start ?? 0;
+        const end = Math.min(range?.end ?? bytes.length, bytes.length);
+        for (let p = start; p < end; p += chunk) yield bytes.subarray(p, Math.min(end, p + chunk));
+      },
+    };
+  }
+
+  interface Read {
+    batches: Batch[];
+    issues: IssueLog;
+    meta: Record<string, unknown>;
+  }
+
+  async function readWith(input: Input, opts: ReaderOptions): Promise<Read> {
+    const r: Read = { batches: [], issues: new IssueLog(), meta: {} };
+    for await (const b of readJsonl(input, opts, r.issues, r.meta)) r.batches.push(b);
+    return r;
+  }
+
+  const shown = (r: Read) => ({ batches: r.batches.map((b) => ({ ...b, lines: [...b.lines!] })), findings: r.issues.findings(), meta: r.meta });
+
+  /**
+   * Reads a file the way a parallel audit does: part 2 from the plan (as the worker), part 1 up to the split
+   * with a handoff that stops there when the part ended as planned (else it reads on), then the merge.
+   */
+  async function readSplit(bytes: Buffer, batchSize: number, target: number, chunk: number) {
+    const input = rangedInput(bytes, chunk);
+    const opts: ReaderOptions = { ...DEFAULT_READER_OPTIONS, batchSize };
+    const plan = await planJsonlSplit(input, opts, target);
+    if (!plan) return null;
+    const range2 = { start: plan.offset, end: bytes.length, rowsBefore: plan.rowsBefore, linesBefore: plan.linesBefore, header: plan.columns, leafColumns: plan.leafColumns, delimiter: null, encoding: null };
+    const part2 = await readWith(input, { ...opts, range: range2 });
+    let at: RangeHandoff | null = null;
+    let asPlanned = false;
+    const handoff = (state: RangeHandoff) => {
+      at = state;
+      const late = lateLeafColumns(plan, state);
+      asPlanned = late !== null && !(part2.meta.nullColumnsFlattened as string[]).some((c) => late.includes(c));
+      return asPlanned;
+    };
+    const part1 = await readWith(input, { ...opts, range: { start: 0, end: plan.offset, rowsBefore: 0, linesBefore: 0, header: null, delimiter: null, encoding: null, handoff } });
+    if (asPlanned) {
+      mergeJsonlPart(part1.meta, part1.issues, part2.meta, part2.issues.toData());
+      part1.batches.push(...part2.batches);
+    }
+    return { plan, at: at as RangeHandoff | null, asPlanned, merged: shown(part1), part2 };
+  }
+
+  function checkPlan(bytes: Buffer, plan: JsonlSplit, batchSize: number, target: number): void {
+    expect(plan.offset).toBeGreaterThanOrEqual(target);
+    expect(plan.offset).toBeLessThan(bytes.length);
+    expect(bytes[plan.offset - 1]).toBe(0x0a);
+    expect(plan.rowsBefore % batchSize).toBe(0);
+    let lines = 0;
+    for (let i = 0; i < plan.offset; i++) if (bytes[i] === 0x0a) lines++;
+    expect(plan.linesBefore).toBe(lines);
+  }
+
+  // mostly objects over a few keys (so that parts often end as planned), and every kind of trouble
+  const lineArb = fc.oneof(
+    fc.json(),
+    fc.constantFrom(
+      '{"a": 1, "b": {"c": "x"}}',
+      '{"b": 5}',
+      '{"b": null}',
+      '{"b": {"d": 1}}',
+      '{"n": 12345678901234567890}',
+      '{"a":"b","a":"c"}',
+      '{"user.name": 1, "user": {"name": 2}}',
+      '  {"a": 2}\t',
+      '   ',
+      '',
+      '{"id":0,}',
+      '{"x": {}}',
+      '{"late": null}',
+      '{"late": 3}',
+      '{"late": {"in": 1}}',
+      '[1, 2]',
+      '{"cut": tr',
+    ),
+    {
+      weight: 6,
+      arbitrary: fc
+        .dictionary(fc.constantFrom('a', 'b', 'c', 'k1', 'k2'), fc.oneof(fc.integer(), fc.string({ maxLength: 3 }), fc.constant(null)), { maxKeys: 4 })
+        .map((o) => JSON.stringify(o)),
+    },
+  );
+
+  it('gives what one read gives, for any split target, batch size and chunking (both outcomes of the handoff)', async () => {
+    const seen = { asPlanned: 0, readOn: 0 };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({ first: fc.boolean(), lines: fc.array(lineArb, { minLength: 1, maxLength: 40 }), crlf: fc.boolean(), bom: fc.boolean(), finalNewline: fc.boolean() }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 0, max: 100 }),
+        fc.integer({ min: 1, max: 64 }),
+        async (doc, batchSize, where, chunk) => {
+          const eol = doc.crlf ? '\r\n' : '\n';
+          // a first line with the common keys makes the first part's columns known early (as in most files)
+          const lines = doc.first ? ['{"a": 0, "b": 0, "c": 0, "k1": 0, "k2": 0}', ...doc.lines] : doc.lines;
+          const bytes = Buffer.from((doc.bom ? '\ufeff' : '') + lines.join(eol) + (doc.finalNewline ? eol : ''));
+          const target = Math.floor((where / 100) * bytes.length);
+          const whole = await read(bytes, { batchSize }).then(
+            (r) => shown({ batches: r.batches, issues: r.issues, meta: r.meta }),
+            () => null,
+          );
+          fc.pre(whole !== null);
+          const split = await readSplit(bytes, batchSize, target, chunk);
+          fc.pre(split !== null);
+          checkPlan(bytes, split!.plan, batchSize, target);
+          // the handoff is offered at the split (the parser holds back inputs under 4 bytes to look for a BOM)
+          if (split!.plan.offset >= 4) expect(split!.at).not.toBeNull();
+          seen[split!.asPlanned ? 'asPlanned' : 'readOn']++;
+          expect(split!.merged).toEqual(whole);
+          expect(JSON.stringify(split!.merged.meta)).toBe(JSON.stringify(whole!.meta)); // key order too
+        },
+      ),
+      { numRuns: 400 },
+    );
+    expect(seen.asPlanned).toBeGreaterThan(50);
+    expect(seen.readOn).toBeGreaterThan(50);
+  });
+
+  const rowsOf = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i + 1));
+
+  it('predicts rows from braces: blank, truncated, non-object and indented lines, CRLF and a BOM', async () => {
+    const lines = [
+      '\ufeff{"id": 1}',
+      '',
+      '  {"id": 2}  ',
+      '[1]',
+      '\t',
+      '{"id": 3',
+      '"text"',
+      '{"id": 4}',
+      '{"id": 5}',
+      '{"id": 6}',
+      '{"id": 7}',
+    ];
+    const bytes = Buffer.from(lines.join('\r\n') + '\r\n');
+    const plan = (await planJsonlSplit(rangedInput(bytes, 5), { ...DEFAULT_READER_OPTIONS, batchSize: 2 }, 1))!;
+    expect(plan.rowsBefore).toBe(2);
+    expect(plan.linesBefore).toBe(3);
+    expect(plan.columns).toEqual([]); // the sample stops at the target: no complete line before byte 1
+    // line 8 (row 3) starts at byte 57, line 9 (row 4) at byte 68, line 10 at byte 79
+    const later = (await planJsonlSplit(rangedInput(bytes, 5), { ...DEFAULT_READER_OPTIONS, batchSize: 2 }, 58))!;
+    expect(later.offset).toBe(79);
+    expect(later.rowsBefore).toBe(4);
+    expect(later.linesBefore).toBe(9);
+    expect(later.columns).toEqual(['id']);
+    const r = await readSplit(bytes, 2, 58, 7);
+    expect(r!.asPlanned).toBe(true);
+    expect(r!.merged).toEqual(shown(await read(bytes, { batchSize: 2 })));
+  });
+
+  it('no split: too few rows after the target, or a file without newlines', async () => {
+    const bytes = Buffer.from(rowsOf(5, (i) => `{"id": ${i}}`).join('\n') + '\n');
+    expect(await planJsonlSplit(rangedInput(bytes, 1024), { ...DEFAULT_READER_OPTIONS, batchSize: 5 }, 0)).toBeNull(); // the split would be at the end
+    expect(await planJsonlSplit(rangedInput(Buffer.from('{"a": 1}'), 1024), { ...DEFAULT_READER_OPTIONS, batchSize: 1 }, 0)).toBeNull();
+  });
+
+  it('an invalid line predicted as a row in part 1: the first part reads on to the end, as one read', async () => {
+    const lines = rowsOf(12, (i) => (i === 3 ? '{"id": 3,}' : `{"id": ${i}}`));
+    const bytes = Buffer.from(lines.join('\n') + '\n');
+    const r = (await readSplit(bytes, 4, 30, 16))!;
+    expect(r.plan.rowsBefore).toBe(4);
+    expect(r.at!.rows).toBe(3);
+    expect(r.asPlanned).toBe(false);
+    expect(r.merged).toEqual(shown(await read(bytes, { batchSize: 4 })));
+  });
+
+  it('a key first seen in part 2 gets the next column, as in one read', async () => {
+    const lines = rowsOf(16, (i) => (i === 14 ? `{"id": ${i}, "extra": "x"}` : `{"id": ${i}}`));
+    const bytes = Buffer.from(lines.join('\n') + '\n');
+    const r = (await readSplit(bytes, 4, 60, 16))!;
+    expect(r.plan.rowsBefore).toBe(8);
+    expect(r.asPlanned).toBe(true);
+    expect(r.part2.batches[0]!.columns).toEqual(['id']);
+    expect(r.part2.batches[1]!.columns).toEqual(['id', 'extra']);
+    expect(r.merged).toEqual(shown(await read(bytes, { batchSize: 4 })));
+  });
+
+  it('a key first seen in part 1 after the planned lines: not as planned, read on', async () => {
+    const lines = rowsOf(16, (i) => (i === 7 ? `{"id": ${i}, "late": 1}` : `{"id": ${i}}`));
+    const bytes = Buffer.from(lines.join('\n') + '\n');
+    const r = (await readSplit(bytes, 4, 60, 16))!; // target 60: the sample holds lines 1-5
+    expect(r.plan.columns).toEqual(['id']);
+    expect(r.at!.columns).toEqual(['id', 'late']);
+    expect(r.asPlanned).toBe(false);
+    expect(r.merged).toEqual(shown(await read(bytes, { batchSize: 4 })));
+  });
+
+  it('a column whose first leaf value comes after the planned lines: fine unless part 2 flattens an object there', async () => {
+    const make = (line13: string) => {
+      const lines = rowsOf(16, (i) => (i === 2 ? '{"id": 2, "z": null}' : i === 7 ? '{"id": 7, "z": 10115}' : i === 13 ? line13 : `{"id": ${i}}`));
+      return Buffer.from(lines.join('\n') + '\n');
+    };
+    const flat = make('{"id": 13, "z": 5}');
+    const a = (await readSplit(flat, 4, 80, 16))!;
+    expect(a.plan.columns).toEqual(['id', 'z']);
+    expect(a.plan.leafColumns).toEqual(['id']);
+    expect(a.at!.leafColumns).toEqual(['id', 'z']);
+    expect(a.part2.meta.nullColumnsFlattened).toEqual([]);
+    expect(a.asPlanned).toBe(true);
+    expect(a.merged).toEqual(shown(await read(flat, { batchSize: 4 })));
+
+    const nested = make('{"id": 13, "z": {"code": 10179}}'); // one read keeps it as JSON text in z
+    const b = (await readSplit(nested, 4, 80, 16))!;
+    expect(b.part2.meta.nullColumnsFlattened).toEqual(['z']);
+    expect(b.asPlanned).toBe(false);
+    const one = await read(nested, { batchSize: 4 });
+    expect(one.byLine.get(13)).toEqual({ id: 13, z: '{"code":10179}' });
+    expect(b.merged).toEqual(shown(one));
+  });
+
+  it('joins the line lists of findings across parts (up to 1000 lines, as one read keeps them)', async () => {
+    const lines = rowsOf(3000, (i) => (i % 2 === 0 ? '{"id": 1, "id": 2}' : i % 5 === 0 ? '' : `{"id": ${i}}`));
+    const bytes = Buffer.from(lines.join('\n') + '\n');
+    const r = (await readSplit(bytes, 64, bytes.length / 2, 4096))!;
+    expect(r.asPlanned).toBe(true);
+    const one = shown(await read(bytes, { batchSize: 64 }));
+    expect(r.merged).toEqual(one);
+    const dup = one.findings.find((f) => f.id === 'duplicate-key')!;
+    expect((dup.data!.lines as number[]).length).toBe(1000);
+    expect(one.findings.find((f) => f.id === 'blank-line')!.count).toBe(300);
   });
 });

@@ -2,8 +2,10 @@
  * The multi-threaded audit (src/engine/parallel.ts) must give the same report as the single-threaded one.
  * Workers need the built JavaScript, so this runs the built CLI (`npm run build` first) as whole processes:
  * DQ_THREADS=2 with the size threshold lowered (DQ_PARALLEL_MIN_BYTES=0) against DQ_THREADS=1.
- * The data has quoted fields with newlines and escaped quotes, blank lines, ragged rows, duplicates and
- * missing cells, and every column has fewer than 10,000 distinct values, so every statistic is exact.
+ * The CSV data has quoted fields with newlines and escaped quotes, blank lines, ragged rows, duplicates and
+ * missing cells; the JSON Lines data has blank, invalid and non-object lines, nested objects, arrays,
+ * duplicate keys, key collisions, optional keys and duplicates. Every column has fewer than 10,000 distinct
+ * values, so every statistic is exact (approximate top values of larger columns depend on how rows were split).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -69,9 +71,9 @@ function generate(rows: number, seed: number, eol: string): string {
   return out.join(eol) + eol;
 }
 
-function audit(file: string, threads: number, config: string | null = null): { report: Record<string, unknown>; stderr: string } {
+function audit(file: string, threads: number, config: string | null = null, args: string[] = []): { report: Record<string, unknown>; stderr: string } {
   const cfg = config ? ['--config', config] : ['--no-config'];
-  const r = spawnSync(process.execPath, [bin, 'audit', file, '--format', 'json', '-q', ...cfg, '--as-of', '2024-12-01T00:00:00Z'], {
+  const r = spawnSync(process.execPath, [bin, 'audit', file, '--format', 'json', '-q', ...cfg, '--as-of', '2024-12-01T00:00:00Z', ...args], {
     encoding: 'utf8',
     env: { ...process.env, DQ_THREADS: String(threads), DQ_PARALLEL_MIN_BYTES: '0', DQ_DEBUG_PARALLEL: '1', NO_COLOR: '1' },
     maxBuffer: 1 << 28,
@@ -155,4 +157,135 @@ describe.skipIf(!built)('parallel audit (built CLI)', () => {
     expect(one.report.rows).toBe(n);
     expect(two.report).toEqual(one.report);
   });
+
+  describe('JSON Lines', () => {
+    /**
+     * Lines of a JSON Lines file: `rows` objects (ids below 10,000 distinct values) with optional keys, nested
+     * objects, arrays and nulls, plus blank lines, exact and near duplicates, duplicate keys, key collisions and
+     * lines that are not rows (which the split plan recognizes as such: not `{...}`). Every line has the key
+     * "memo" (a test can rename it in one line, at the same length, to add a key there); "extra" is first
+     * seen after 80% of the rows.
+     */
+    function jsonlLines(rows: number, seed: number): string[] {
+      const r = rng(seed);
+      const pick = <T>(a: T[]): T => a[Math.floor(r() * a.length)]!;
+      const words = ['alpha', 'Beta', 'gamma', 'a "quoted" word', 'ünïcode', 'line\nbreak', 'tab\there'];
+      const cats = ['Books', 'books', ' Books', 'Garden', 'Gardn', 'Toys', 'TOYS'];
+      const out: string[] = [];
+      const early: Record<string, unknown>[] = [];
+      let prev = '';
+      for (let i = 1; i <= rows; i++) {
+        const x = r();
+        if (x < 0.01) out.push(pick(['', '  ', '\t'])); // blank lines
+        else if (x < 0.015) out.push(pick(['not json', '[1, 2]', '"text"', '42', 'null', '{"id": 7, "cat": ', '{"id": 8, "cat": "Toys"']));
+        else if (x < 0.017) out.push(`{"id": ${i % 9973}, "id": 0, "memo": "dup key"}`);
+        else if (x < 0.019) out.push(`{"user.name": "dotted", "user": {"name": "nested"}, "memo": "collision"}`);
+        if (prev && r() < 0.03) {
+          out.push(prev); // an exact duplicate
+          continue;
+        }
+        if (i > rows / 2 && r() < 0.01) {
+          // a near duplicate (case of the texts) of an early row, across the split
+          const e = pick(early);
+          out.push(JSON.stringify(Object.fromEntries(Object.entries(e).map(([k, v]) => [k, typeof v === 'string' ? v.toUpperCase() : v]))));
+          continue;
+        }
+        const miss = () => r() < 0.05;
+        const o: Record<string, unknown> = { id: i % 9973 };
+        if (!miss()) o.cat = pick(cats);
+        if (!miss()) o.amount = Math.floor(r() * 5000) / 100;
+        o.qty = miss() ? null : 1 + Math.floor(r() * 9);
+        if (!miss()) o.day = r() < 0.9 ? `2024-0${1 + Math.floor(r() * 9)}-1${Math.floor(r() * 9)}` : `1${Math.floor(r() * 9)}/0${1 + Math.floor(r() * 9)}/2024`;
+        o.flag = pick([true, false, 'yes', 'NA']);
+        if (r() < 0.3) o.user = { name: pick(['ann', 'bob', 'Bob']), address: r() < 0.5 ? null : { city: pick(['Oslo', 'Rome']) } };
+        if (r() < 0.05) o.tags = [pick(words), pick(words)];
+        if (i > rows * 0.8 && r() < 0.05) o.extra = pick(words);
+        o.memo = pick(words);
+        if (early.length < 100) early.push(o);
+        prev = JSON.stringify(o);
+        out.push(prev);
+      }
+      return out;
+    }
+
+    /** The index of the line holding byte `at` of the file the lines make. */
+    function lineAt(lines: string[], eol: string, at: number): number {
+      let pos = 0;
+      for (let i = 0; i < lines.length; i++) {
+        pos += Buffer.byteLength(lines[i]!) + eol.length;
+        if (pos > at) return i;
+      }
+      return lines.length - 1;
+    }
+
+    /** Replaces `from` by `to` in the first line at or after `i` holding it (a row of the generator). */
+    function edit(lines: string[], i: number, from: string, to: string): number {
+      while (!lines[i]!.includes(from) || !lines[i]!.startsWith('{"id"')) i++;
+      lines[i] = lines[i]!.replace(from, to);
+      return i;
+    }
+
+    /** Audits the text on one and on two threads: the same report, and the expected outcome on two. */
+    function compare(name: string, text: string, mode: 'parallel' | 'read-on' | 'restarted', args: string[] = []): { report: Record<string, unknown>; stderr: string } {
+      const file = join(dir, `${name}.jsonl`);
+      writeFileSync(file, text);
+      const one = audit(file, 1, null, args);
+      const two = audit(file, 2, null, args);
+      expect(one.stderr).not.toMatch(/dq parallel/);
+      expect(two.stderr, two.stderr).toMatch(new RegExp(`dq parallel: .*${mode}: \\d+ rows`));
+      expect(two.report).toEqual(one.report);
+      expect(JSON.stringify(two.report)).toBe(JSON.stringify(one.report));
+      return { report: one.report, stderr: two.stderr };
+    }
+
+    for (const [name, eol, seed] of [
+      ['LF', '\n', 11],
+      ['CRLF', '\r\n', 12],
+    ] as const) {
+      it(`gives the same JSON report on two threads as on one (${name}; invalid, blank and non-object lines in both parts; a key first seen in part 2)`, { timeout: 60_000 }, () => {
+        const lines = jsonlLines(12000, seed);
+        const { report } = compare(`lines-${seed}`, lines.join(eol) + eol, 'parallel');
+        const ids = (report.findings as { id: string }[]).map((f) => f.id);
+        for (const id of ['blank-line', 'invalid-json', 'not-object', 'duplicate-key', 'key-collision', 'duplicate-rows', 'near-duplicate-rows', 'missing-values']) expect(ids).toContain(id);
+        expect(report.rows).toBeGreaterThan(11000);
+        expect((report.columns as { name: string }[]).map((c) => c.name)).toContain('extra');
+      });
+    }
+
+    it('reads on, one read on the main thread, when an invalid line in part 1 looks like a row to the plan', { timeout: 60_000 }, () => {
+      const lines = jsonlLines(12000, 13);
+      lines.splice(100, 0, '{"id": 1, "cat": "Toys",}');
+      compare('invalid-part1', lines.join('\n') + '\n', 'read-on');
+    });
+
+    it('starts again on one thread instead when the parts kept half the budget for numeric values', { timeout: 60_000 }, () => {
+      // 1 MiB a column holds 131,072 values: with 200,000 rows each part keeps half of that
+      const lines = Array.from({ length: 200_000 }, (_, i) => JSON.stringify({ id: i % 5000, cat: ['a', 'b', 'c'][i % 3], v: ((i * 7919) % 100_003) / 8 }));
+      lines.splice(50, 0, '{"id": 1,}');
+      const { stderr } = compare('restart', lines.join('\n') + '\n', 'restarted', ['--exact-budget', '1']);
+      expect(stderr).toMatch(/numeric values sketched past 524288 bytes a column in each part/);
+    });
+
+    it('reads on when a key is first seen in part 1 after the lines the plan parsed; a file ending without a newline', { timeout: 60_000 }, () => {
+      const lines = jsonlLines(12000, 14);
+      // the plan parses the lines before the middle byte (files under 8 MiB): the line across it is too late
+      edit(lines, lineAt(lines, '\n', Math.floor(Buffer.byteLength(lines.join('\n') + '\n') / 2)), '"memo":', '"late":');
+      compare('late-key', lines.join('\n'), 'read-on');
+    });
+
+    it('a column whose first value comes late in part 1: parallel, unless part 2 has an object there (then read on)', { timeout: 60_000 }, () => {
+      for (const objectInPart2 of [false, true]) {
+        const lines = jsonlLines(12000, 15).map((l) => (l.startsWith('{"id"') ? l.replace('"memo":', '"zzzz":null,"memo":') : l));
+        const text = () => lines.join('\n') + '\n';
+        if (objectInPart2) edit(lines, Math.floor(lines.length * 0.9), '"zzzz":null', '"zzzz":{"a":1}');
+        edit(lines, lineAt(lines, '\n', Math.floor(Buffer.byteLength(text()) / 2)), '"zzzz":null', '"zzzz":1234');
+        const { report, stderr } = compare(`late-leaf-${objectInPart2}`, text(), objectInPart2 ? 'read-on' : 'parallel');
+        expect(stderr).toMatch(/zzzz: first leaf value after the planned lines/);
+        const names = (report.columns as { name: string }[]).map((c) => c.name);
+        expect(names).toContain('zzzz');
+        expect(names).not.toContain('zzzz.a'); // kept as JSON text in zzzz, never flattened
+      }
+    });
+  });
 });
+

@@ -42,6 +42,26 @@ export interface ReadRange {
   /** Parquet: row groups [firstGroup, endGroup). */
   firstGroup?: number;
   endGroup?: number;
+  /**
+   * JSON Lines parts after the first: the columns among `header` (the columns seen before the part, in
+   * first-seen order) that already held a non-null leaf value (an object found at such a path is kept as
+   * JSON text, not flattened).
+   */
+  leafColumns?: string[];
+  /**
+   * JSON Lines, the first part, on the main thread only (a function: never sent to a worker). Called once
+   * every line before `end` has been read, with the reader's state there: true ends the read at `end` (a
+   * worker reads on from there); false reads on to the end of the file, exactly as a whole-file read would.
+   */
+  handoff?: (at: RangeHandoff) => boolean | Promise<boolean>;
+}
+
+/** The state of a JSON Lines read at the end of its first part (see ReadRange.handoff). */
+export interface RangeHandoff {
+  rows: number;
+  lines: number;
+  columns: string[];
+  leafColumns: string[];
 }
 
 export const DEFAULT_READER_OPTIONS: ReaderOptions = {
