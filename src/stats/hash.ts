@@ -117,7 +117,7 @@ export function hashString(s: string, seed = 0, out: Uint32Array = HASH_OUT): Ui
  * that text go through the same blocks as in hashString. ASCII only: returns false (out untouched) at the first
  * code unit >= 128, whose case and whitespace rules are left to the string functions.
  */
-export function hashFoldedAscii(s: string, out: Uint32Array): boolean {
+export function hashFoldedAscii(s: string, out: Uint32Array = HASH_OUT): boolean {
   let h1 = 0x1e3779b9;
   let h2 = Math.imul(0x7f4a7c15, 0x5bd1e995) ^ 0x27d4eb2f;
   let len = 0;
