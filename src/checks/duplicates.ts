@@ -382,18 +382,18 @@ export default defineChecker<State>({
     // so that heads stay the lowest rows of their near keys
     const [a, b] = y.low !== 0 && (x.low === 0 || y.low < x.low) ? [y, x] : [x, y];
     const repeat = (row: number, key: string) => addExample(a.exactExamples, { row, line: null, value: key });
-    eachSlot(b.heads, (t, q) => {
+    eachSlotScrambled(b.heads, (t, q) => {
       const first = putRow(a, t[q]!, t[q + 1]!, t[q + 2]!, t[q + 3]!, t[q + 4]!);
       if (first !== 0) repeat(Math.max(first, t[q + 4]!), keyText(t[q]!, t[q + 1]!, t[q + 2]!, t[q + 3]!));
     });
-    eachSlot(b.variants, (t, q) => {
+    eachSlotScrambled(b.variants, (t, q) => {
       const first = putRow(a, t[q + 2]!, t[q + 3]!, t[q]!, t[q + 1]!, t[q + 4]!);
       if (first !== 0) repeat(Math.max(first, t[q + 4]!), keyText(t[q + 2]!, t[q + 3]!, t[q]!, t[q + 1]!));
     });
     a.exactExamples = mergeExamples(a.exactExamples, b.exactExamples);
     if (a.keyMap && b.keyMap) {
       const km = a.keyMap;
-      eachSlot(b.keyMap, (t, q) => {
+      eachSlotScrambled(b.keyMap, (t, q) => {
         const first = rmPut(km, t[q]!, t[q + 1]!, 0, 0, t[q + 2]!);
         if (first !== 0)
           addExample(a.keyExamples, { row: Math.max(first, t[q + 2]!), line: null, value: keyText(t[q]!, t[q + 1]!) });
@@ -510,4 +510,26 @@ function eachSlot(m: RowMap, f: (t: Uint32Array, q: number) => void): void {
   const t = m.t;
   const w = m.w;
   for (let q = 0; q < t.length; q += w) if (t[q + w - 1] !== 0) f(t, q);
+}
+
+/**
+ * eachSlot in a scrambled order (slot i * STRIDE mod slots), for inserting into another table: a home slot grows
+ * with the hash, so slots in table order are keys sorted by home, and inserting sorted keys into a partly filled
+ * table of the same placement builds one ever longer probe run (quadratic: 23 s to merge two halves of 1M rows).
+ */
+function eachSlotScrambled(m: RowMap, f: (t: Uint32Array, q: number) => void): void {
+  const t = m.t;
+  const w = m.w;
+  const n = m.slots;
+  let stride = 0x9e3779b1 % n || 1;
+  while (gcd(stride, n) !== 1) stride++;
+  for (let i = 0, j = 0; i < n; i++, j = (j + stride) % n) {
+    const q = j * w;
+    if (t[q + w - 1] !== 0) f(t, q);
+  }
+}
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
 }

@@ -171,4 +171,33 @@ describe('hashFoldedAscii', () => {
     );
     for (const s of ['É', 'aé', 'a\u00a0b', 'x\u2028']) expect(hashFoldedAscii(s, new Uint32Array(2))).toBe(false);
   });
+
+  it('merges two halves of 300,000 distinct rows in linear time (table order is hash order: inserting it as is was quadratic)', () => {
+    const n = 300_000;
+    const half = (from: number) => {
+      const ids: Cell[] = [];
+      for (let i = from; i < from + n / 2; i++) ids.push(String(i));
+      const b: Batch = { columns: ['id'], data: [ids], length: ids.length, firstRow: from + 1, lines: null };
+      const view = viewBatch(b, parse);
+      updateProfile(initProfile(options), view);
+      const s = duplicates.init({ options });
+      for (let i = 0; i < ids.length; i += 4096) {
+        const part = ids.slice(i, i + 4096);
+        const v = viewBatch({ columns: ['id'], data: [part], length: part.length, firstRow: from + i + 1, lines: null }, parse);
+        updateProfile(initProfile(options), v);
+        duplicates.update(s, v);
+      }
+      return s;
+    };
+    const a = half(0);
+    const t0 = performance.now();
+    const b = half(n / 2);
+    const build = performance.now() - t0; // parsing, hashing and inserting 150,000 rows
+    const t1 = performance.now();
+    const m = duplicates.merge(a, b);
+    // inserting 150,000 keys must cost less than building them (quadratic: about 8 times more)
+    expect(performance.now() - t1).toBeLessThan(build);
+    const res = duplicates.finalize(m, { options, rows: n, columns: [], details: [], lineOf: (r: number) => r + 1 });
+    expect(res.findings.filter((f) => f.id === 'duplicate-rows' && f.count > 0)).toEqual([]);
+  });
 });
