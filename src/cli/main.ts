@@ -62,7 +62,7 @@ function addAuditFlags(cmd: Command): Command {
     .option('--strict', 'ragged rows, invalid lines and invalid UTF-8 make the input unreadable (exit 3)')
     .option('--sample <n>', 'audit a seeded random sample of n rows')
     .option('--seed <n>', 'seed for --sample', '42')
-    .option('--threads <n>', 'threads for large CSV/TSV and Parquet files (default 2; 1 reads on one thread)')
+    .option('--threads <n>', 'threads for large CSV/TSV, JSON Lines and Parquet files (default 2; 1 reads on one thread)')
     .option('--exact-budget <MB>', 'memory per numeric column for exact quantiles before a sketch is used (default 16)')
     .option('-q, --quiet', 'no progress on stderr');
 }
