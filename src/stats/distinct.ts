@@ -251,8 +251,8 @@ export function dcMerge(a: DistinctState, b: DistinctState): DistinctState {
   }
   if (b.log !== null) {
     if (a.set !== null) toLog(a);
-    if (a.log !== null) logForEach(b, (hi, lo) => logAppend(a, hi, lo));
-    else logForEach(b, (hi, lo) => hllAdd(a.hll!, hi, lo));
+    // dcAdd, not logAppend: a compaction on the way may turn a into a sketch
+    logForEach(b, (hi, lo) => dcAdd(a, hi, lo));
     return a;
   }
   const regs = a.hll ?? toSketch(a);

@@ -193,6 +193,16 @@ describe('distinct count', () => {
         expect(dcCount(m)).toEqual({ count: new Set([...range(a0, a1), ...range(b0, b1)]).size, approximate: false });
         expect(dcCount(b)).toEqual(before);
       }
+      // a union past the limit: the merge itself compacts and turns the log into a sketch half-way
+      const x = dcNew(budget);
+      const y = dcNew(budget);
+      fill(x, 0, 100_000);
+      fill(y, 100_000, 200_000);
+      const xy = dcMerge(x, y);
+      const all = dcNew(budget);
+      fill(all, 0, 200_000);
+      expect(xy.hll).not.toBeNull();
+      expect(Array.from(xy.hll!)).toEqual(Array.from(all.hll!));
       const tiny = dcNew(256);
       fill(tiny, 0, 100);
       const log = dcNew(budget);
