@@ -6,26 +6,16 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { AuditOptions, Batch, Cell, Example } from '../../src/core/types.js';
+import type { Batch, Cell, Example } from '../../src/core/types.js';
 import { Kind } from '../../src/core/types.js';
 import duplicates from '../../src/checks/duplicates.js';
 import { initProfile, updateProfile } from '../../src/checks/profile.js';
-import { DEFAULT_NA_VALUES, viewBatch } from '../../src/schema/values.js';
+import { viewBatch } from '../../src/schema/values.js';
 import { hashFoldedAscii, hashString } from '../../src/stats/hash.js';
+import { auditOptions, parseOpts } from './helpers-ct.js';
 
-const options = {
-  naValues: new Set(DEFAULT_NA_VALUES),
-  decimalComma: false,
-  dayFirst: null,
-  numericThreshold: 0.95,
-  types: {},
-  keyColumns: null,
-  examples: true,
-  exactBudgetBytes: 1 << 24,
-  checks: {},
-  asOf: Date.UTC(2024, 0, 1),
-} as AuditOptions;
-const parse = { naValues: options.naValues, decimalComma: false, dayFirst: null };
+const options = auditOptions({ exactBudgetBytes: 1 << 24, asOf: Date.UTC(2024, 0, 1) });
+const parse = parseOpts({ naValues: options.naValues });
 
 /** The folding the checker documents, applied where its NEEDS_FOLD test says folding can change the text. */
 const NEEDS_FOLD = /^\s|\s$|\s\s|[A-Z]|[^\x00-\x7f]|[\t\n\r]/;
@@ -177,9 +167,6 @@ describe('hashFoldedAscii', () => {
     const half = (from: number) => {
       const ids: Cell[] = [];
       for (let i = from; i < from + n / 2; i++) ids.push(String(i));
-      const b: Batch = { columns: ['id'], data: [ids], length: ids.length, firstRow: from + 1, lines: null };
-      const view = viewBatch(b, parse);
-      updateProfile(initProfile(options), view);
       const s = duplicates.init({ options });
       for (let i = 0; i < ids.length; i += 4096) {
         const part = ids.slice(i, i + 4096);

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createParquetWriter } from '../../src/io/writers/parquet.js';
+import { rng } from '../rng.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'bin', 'dq.js');
@@ -20,16 +21,6 @@ const built = existsSync(join(root, 'dist', 'engine', 'worker.js'));
 const dir = mkdtempSync(join(tmpdir(), 'dq-parallel-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function generate(rows: number, seed: number, eol: string): string {
   const r = rng(seed);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { rng } from '../rng.js';
 import { CHUNK, vsAppend, vsBytes, vsConcat, vsEach, vsGet, vsNew, vsSorted } from '../../src/stats/values-store.js';
 
 /** Fill a store with `rows` values from gen, in batches of 4096 as the profile does. */
@@ -7,16 +8,6 @@ function store(start: number, values: Float64Array) {
   const s = vsNew(start);
   for (let i = 0; i < values.length; i += 4096) vsAppend(s, values, i, Math.min(4096, values.length - i));
   return s;
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const same = (a: number, b: number) => Object.is(a, b) || (a !== a && b !== b);
