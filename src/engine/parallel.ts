@@ -127,6 +127,19 @@ export function transferables(root: unknown): ArrayBuffer[] {
   return [...out];
 }
 
+/**
+ * The byte ranges of a text file split at `plan.offset`: the first part from the start, the second with the rows
+ * and lines before it and what the reader must be told to start there (`second`: header, delimiter...).
+ */
+function textParts(
+  bytes: number,
+  plan: { offset: number; rowsBefore: number; linesBefore: number },
+  second: Partial<Pick<ReadRange, 'header' | 'delimiter' | 'encoding' | 'leafColumns'>>,
+): [ReadRange, ReadRange] {
+  const first: ReadRange = { start: 0, end: plan.offset, rowsBefore: 0, linesBefore: 0, header: null, delimiter: null, encoding: null };
+  return [first, { ...first, start: plan.offset, end: bytes, rowsBefore: plan.rowsBefore, linesBefore: plan.linesBefore, ...second }];
+}
+
 /** Start a worker on a job; `result` rejects if it fails. */
 export function startWorker(job: WorkerJob): { result: Promise<WorkerResult>; stop: () => Promise<void> } {
   // a small heap: the worker's long-lived state is typed arrays (outside the heap) and capped maps, so a tight
@@ -236,16 +249,7 @@ export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | n
     if (!plan || plan.offset >= input.bytes) return null;
     debug?.(`split at byte ${plan.offset} of ${input.bytes}, after ${plan.rowsBefore} rows and ${plan.linesBefore} lines`);
     text = plan;
-    part1Range = { start: 0, end: plan.offset, rowsBefore: 0, linesBefore: 0, header: null, delimiter: null, encoding: null };
-    part2Range = {
-      start: plan.offset,
-      end: input.bytes,
-      rowsBefore: plan.rowsBefore,
-      linesBefore: plan.linesBefore,
-      header: plan.header,
-      delimiter: plan.delimiter,
-      encoding: plan.encoding,
-    };
+    [part1Range, part2Range] = textParts(input.bytes, plan, { header: plan.header, delimiter: plan.delimiter, encoding: plan.encoding });
   } else if (input.format === 'jsonl') {
     const reader = await import('../io/readers/jsonl.js');
     const plan = await reader.planJsonlSplit(input, a.readerOpts, Math.floor(input.bytes / 2)).catch(() => null);
@@ -254,17 +258,7 @@ export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | n
     text = plan;
     jsonl = { plan, reader };
     // the handoff (verification) is added below, once the worker runs
-    part1Range = { start: 0, end: plan.offset, rowsBefore: 0, linesBefore: 0, header: null, delimiter: null, encoding: null };
-    part2Range = {
-      start: plan.offset,
-      end: input.bytes,
-      rowsBefore: plan.rowsBefore,
-      linesBefore: plan.linesBefore,
-      header: plan.columns,
-      leafColumns: plan.leafColumns,
-      delimiter: null,
-      encoding: null,
-    };
+    [part1Range, part2Range] = textParts(input.bytes, plan, { header: plan.columns, leafColumns: plan.leafColumns });
   } else {
     // Parquet: between row groups, row counts from the footer
     const { parquetRowGroups } = await import('../io/readers/parquet.js');
