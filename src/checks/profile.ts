@@ -225,25 +225,25 @@ function plainInt(t: string): boolean {
   return true;
 }
 
-/** Seed of the top-value key of integers kept in their own spelling (007): a domain of its own. */
+/** Seed of the top-value key of integers kept in their own spelling (1.234 with decimal commas): a domain of its own. */
 const INT_TEXT_SEED = 0x696e74;
 
 /**
- * Count a number within +-2^53 in the top values. Its key text is String(v), except for integers already
- * written canonically in another spelling (007, kept as written); the 64-bit key must stand for that text
- * one to one: the number's hash (hi, lo) when the text is String(v), else a hash of the text in its own domain.
+ * Count a number within +-2^53 in the top values. Its key text is String(v), except for integers written
+ * canonically in another spelling (1.234 with decimal commas, kept as written); the 64-bit key must stand for
+ * that text one to one: the number's hash (hi, lo) when the text is String(v), else a hash of the text in its
+ * own domain. The text itself is only needed for a new entry.
  */
 function countNumber(top: TopKState, hi: number, lo: number, k: number, t: string, v: number, w: number): void {
-  let own = false;
-  if (k === Kind.INT && !plainInt(t) && canonicalInt(t)) {
-    own = true;
+  const own = k === Kind.INT && !plainInt(t) && canonicalInt(t);
+  if (own) {
     const h = hashString(t, INT_TEXT_SEED);
     hi = h[0]!;
     lo = h[1]!;
   }
   const e = tkFind(top, hi, lo);
   if (e >= 0) tkBump(top, e, w);
-  else tkInsert(top, hi, lo, own ? t : k === Kind.INT ? (canonicalInt(t) ? t : String(v)) : canonicalFloat(t) ? t : String(v), w);
+  else tkInsert(top, hi, lo, own || (k === Kind.INT ? plainInt(t) : canonicalFloat(t)) ? t : String(v), w);
 }
 
 /** Add the deferred numeric hashes (see `deferNum`) to the distinct state; afterwards every cell is added directly. */
