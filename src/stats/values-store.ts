@@ -145,9 +145,11 @@ export function vsConcat(a: ValuesStore, b: ValuesStore): ValuesStore {
 export function vsSorted(s: ValuesStore): Float64Array {
   let n = 0;
   for (let c = 0; c < s.chunks.length; c++) {
-    const ch = vsChunk(s, c);
+    const ch = s.chunks[c]!;
     const m = Math.min(CHUNK, s.length - c * CHUNK);
-    for (let i = 0; i < m; i++) if (ch[i] === ch[i]) n++;
+    // counting needs no decoding: a packed chunk marks no number by PACKED_NAN
+    if (ch instanceof Float64Array) for (let i = 0; i < m; i++) n += ch[i] === ch[i] ? 1 : 0;
+    else for (let i = 0; i < m; i++) n += ch.ints[i] === PACKED_NAN ? 0 : 1;
   }
   const out = new Float64Array(n);
   let k = 0;
