@@ -190,15 +190,8 @@ function compact(s: DistinctState): number {
     s.hll = regs;
     return -1;
   }
-  // refill without re-checking: u <= limit
-  for (let k = 0; k < u; k++) {
-    const at = s.logLen % LOG_CHUNK;
-    if (at === 0) s.log.push(new Uint32Array(2 * LOG_CHUNK));
-    const ch = s.log[s.log.length - 1]!;
-    ch[2 * at] = words[2 * k + hiAt]!;
-    ch[2 * at + 1] = words[2 * k + 1 - hiAt]!;
-    s.logLen++;
-  }
+  // u <= limit: refilling cannot trigger another compaction
+  for (let k = 0; k < u; k++) logAppend(s, words[2 * k + hiAt]!, words[2 * k + 1 - hiAt]!);
   return u;
 }
 
