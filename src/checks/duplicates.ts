@@ -14,10 +14,17 @@
  * MAX_LOAD). Hash collisions make two different rows look equal with probability about n^2 / 2^65 (1e-7 for 4M
  * rows): documented as the only inexactness.
  * Examples are the lowest repeat rows; merging states of consecutive row ranges keeps them exact.
+ *
+ * Memory budget: when the tables would grow past 4 x --exact-budget (32 MiB by default: about 1M distinct rows),
+ * the state spills (stats/spill.ts): the tables' entries and from then on every row go to 256 temporary files by
+ * the top bits of their near key (20 bytes a row; key columns 12), and finalize counts each file alone with the
+ * same tables, its records sorted by row. Near variants of a row share its near key, so they share its file, and
+ * the counts and examples are the same as in memory.
  */
 import { addExample, mergeExamples } from '../core/issues.js';
 import { Kind, defineChecker, type BatchView, type CheckResult, type Example, type Finding } from '../core/types.js';
 import { HASH_OUT, blk1, blk2, combine, finish, hashFloat64, hashFoldedAscii, hashString, rowHashInit } from '../stats/hash.js';
+import { PARTS, sortRecords, spDispose, spFlush, spMerge, spNew, spRead, spSlot, type Spill } from '../stats/spill.js';
 import { MISSING_HI, MISSING_LO } from './profile.js';
 
 /**
@@ -115,12 +122,20 @@ function rmGrow(m: RowMap): void {
   }
 }
 
-interface State {
-  rows: number;
-  /** Lowest row seen (0: none): merges add the later part's keys to the earlier part's tables. */
-  low: number;
+interface Tables {
   heads: RowMap;
   variants: RowMap;
+}
+
+interface State extends Tables {
+  rows: number;
+  /** Bytes the tables may take before the state spills. */
+  budget: number;
+  /** Set once spilled: rows as (near key, exact key, row) and, with --key, keys as (key, row); the tables are then empty. */
+  rowSpill: Spill | null;
+  keySpill: Spill | null;
+  /** Lowest row seen (0: none): merges add the later part's keys to the earlier part's tables. */
+  low: number;
   exactExamples: Example[];
   key: string[] | null;
   keyMap: RowMap | null;
@@ -133,7 +148,7 @@ interface State {
  * (keeping the lower), else 0. Heads keep the lowest row of their near key as long as keys are added in the
  * order of their rows, which update and merge (see there) do.
  */
-function putRow(s: State, nHi: number, nLo: number, eHi: number, eLo: number, row: number): number {
+function putRow(s: Tables, nHi: number, nLo: number, eHi: number, eLo: number, row: number): number {
   const h = s.heads;
   const p = rmSlot(h, nHi, nLo, 0, 0);
   const t = h.t;
@@ -155,7 +170,7 @@ function putRow(s: State, nHi: number, nLo: number, eHi: number, eLo: number, ro
 }
 
 /** The first row of a row key (0 if absent). */
-function firstRow(s: State, nHi: number, nLo: number, eHi: number, eLo: number): number {
+function firstRow(s: Tables, nHi: number, nLo: number, eHi: number, eLo: number): number {
   const t = s.heads.t;
   const p = rmFind(s.heads, nHi, nLo, 0, 0);
   if (t[p + 4] !== 0 && t[p + 2] === eHi && t[p + 3] === eLo) return t[p + 4]!;
@@ -336,6 +351,46 @@ function rowHashes(k: Cols, i: number): void {
   }
 }
 
+/** Bytes of a table once it holds `more` further keys. */
+function grownBytes(m: RowMap, more: number): number {
+  let slots = m.slots;
+  while (m.used + more >= slots * MAX_LOAD) slots = Math.ceil(slots * GROWTH);
+  return slots * m.w * 4;
+}
+
+/** Whether the tables would pass the budget with `rows` more distinct rows, `variants` of them near variants. */
+function outgrows(s: State, rows: number, variants: number): boolean {
+  const keys = s.keyMap ? grownBytes(s.keyMap, rows) : 0;
+  return grownBytes(s.heads, rows) + grownBytes(s.variants, variants) + keys > s.budget;
+}
+
+/** Move the tables' entries to a spill (see the top of the file); the tables are replaced by empty ones. */
+function spill(s: State): void {
+  const rs = (s.rowSpill = spNew(5));
+  eachSlot(s.heads, (t, q) => putRecord(rs, t[q]!, t[q + 1]!, t[q + 2]!, t[q + 3]!, t[q + 4]!));
+  eachSlot(s.variants, (t, q) => putRecord(rs, t[q + 2]!, t[q + 3]!, t[q]!, t[q + 1]!, t[q + 4]!));
+  s.heads = rmNew(5, 2, 1);
+  s.variants = rmNew(5, 4, 1);
+  if (s.keyMap) {
+    const ks = (s.keySpill = spNew(3));
+    eachSlot(s.keyMap, (t, q) => putRecord(ks, t[q]!, t[q + 1]!, t[q + 2]!, 0, 0));
+    s.keyMap = rmNew(3, 2, 1);
+  }
+}
+
+/** Append the record (a, b, c[, d, e]) to a spill of 5- or 3-word records. */
+function putRecord(sp: Spill, a: number, b: number, c: number, d: number, e: number): void {
+  const o = spSlot(sp);
+  const r = sp.pending;
+  r[o] = a;
+  r[o + 1] = b;
+  r[o + 2] = c;
+  if (sp.w === 5) {
+    r[o + 3] = d;
+    r[o + 4] = e;
+  }
+}
+
 export default defineChecker<State>({
   meta: {
     id: 'duplicates',
@@ -345,6 +400,9 @@ export default defineChecker<State>({
   },
   init: (ctx) => ({
     rows: 0,
+    budget: 4 * ctx.options.exactBudgetBytes,
+    rowSpill: null,
+    keySpill: null,
     low: 0,
     heads: rmNew(5, 2),
     variants: rmNew(5, 4, 1 << 8),
@@ -355,23 +413,31 @@ export default defineChecker<State>({
   }),
   update(s, b) {
     if (b.length === 0) return;
+    if (!s.rowSpill && outgrows(s, b.length, b.length)) spill(s);
     const cols = colsOf(b);
     let keyCols: number[] | null = null;
     if (s.key) {
       keyCols = s.key.map((k) => b.columns.indexOf(k));
       if (keyCols.some((c) => c < 0)) keyCols = null; // reported in finalize
     }
+    const { rowSpill, keySpill } = s;
     for (let i = 0; i < b.length; i++) {
       const row = b.firstRow + i;
       const line = b.lines ? b.lines[i]! : null;
       rowHashes(cols, i);
-      const first = putRow(s, nearH[0]!, nearH[1]!, rowH[0]!, rowH[1]!, row);
-      if (first !== 0 && s.exactExamples.length < 5)
-        addExample(s.exactExamples, { row, line, value: keyText(nearH[0]!, nearH[1]!, rowH[0]!, rowH[1]!) });
+      if (rowSpill) putRecord(rowSpill, nearH[0]!, nearH[1]!, rowH[0]!, rowH[1]!, row);
+      else {
+        const first = putRow(s, nearH[0]!, nearH[1]!, rowH[0]!, rowH[1]!, row);
+        if (first !== 0 && s.exactExamples.length < 5)
+          addExample(s.exactExamples, { row, line, value: keyText(nearH[0]!, nearH[1]!, rowH[0]!, rowH[1]!) });
+      }
       if (keyCols && s.keyMap) {
         const kh = rowHash(b, keyCols, i, false, 2);
-        const kf = rmPut(s.keyMap, kh[0]!, kh[1]!, 0, 0, row);
-        if (kf !== 0 && s.keyExamples.length < 5) addExample(s.keyExamples, { row, line, value: keyText(kh[0]!, kh[1]!) });
+        if (keySpill) putRecord(keySpill, kh[0]!, kh[1]!, row, 0, 0);
+        else {
+          const kf = rmPut(s.keyMap, kh[0]!, kh[1]!, 0, 0, row);
+          if (kf !== 0 && s.keyExamples.length < 5) addExample(s.keyExamples, { row, line, value: keyText(kh[0]!, kh[1]!) });
+        }
       }
     }
     s.low = s.low === 0 ? b.firstRow : Math.min(s.low, b.firstRow);
@@ -381,57 +447,127 @@ export default defineChecker<State>({
     // parts are consecutive row ranges: the later part's keys go into the earlier part's tables, heads first,
     // so that heads stay the lowest rows of their near keys
     const [a, b] = y.low !== 0 && (x.low === 0 || y.low < x.low) ? [y, x] : [x, y];
-    const repeat = (row: number, key: string) => addExample(a.exactExamples, { row, line: null, value: key });
-    eachSlotScrambled(b.heads, (t, q) => {
-      const first = putRow(a, t[q]!, t[q + 1]!, t[q + 2]!, t[q + 3]!, t[q + 4]!);
-      if (first !== 0) repeat(Math.max(first, t[q + 4]!), keyText(t[q]!, t[q + 1]!, t[q + 2]!, t[q + 3]!));
-    });
-    eachSlotScrambled(b.variants, (t, q) => {
-      const first = putRow(a, t[q + 2]!, t[q + 3]!, t[q]!, t[q + 1]!, t[q + 4]!);
-      if (first !== 0) repeat(Math.max(first, t[q + 4]!), keyText(t[q + 2]!, t[q + 3]!, t[q]!, t[q + 1]!));
-    });
     a.exactExamples = mergeExamples(a.exactExamples, b.exactExamples);
-    if (a.keyMap && b.keyMap) {
-      const km = a.keyMap;
-      eachSlotScrambled(b.keyMap, (t, q) => {
-        const first = rmPut(km, t[q]!, t[q + 1]!, 0, 0, t[q + 2]!);
-        if (first !== 0)
-          addExample(a.keyExamples, { row: Math.max(first, t[q + 2]!), line: null, value: keyText(t[q]!, t[q + 1]!) });
-      });
-      a.keyExamples = mergeExamples(a.keyExamples, b.keyExamples);
-    }
+    a.keyExamples = mergeExamples(a.keyExamples, b.keyExamples);
+    if (a.rowSpill || b.rowSpill || outgrows(a, b.heads.used + b.variants.used, b.variants.used)) {
+      if (!a.rowSpill) spill(a);
+      if (!b.rowSpill) spill(b);
+      spMerge(a.rowSpill!, b.rowSpill!);
+      if (a.keySpill && b.keySpill) spMerge(a.keySpill, b.keySpill);
+    } else mergeTables(a, b);
     a.low = a.low === 0 ? b.low : a.low;
     a.rows += b.rows;
     return a;
   },
   finalize(s, ctx): CheckResult {
-    const nearRows = s.variants.used;
-    const rows = s.rows - s.heads.used - nearRows;
-    const keyRows = s.keyMap ? s.rows - s.keyMap.used : null;
-    const near: Example[] = [];
-    eachSlot(s.variants, (t, q) => addExample(near, { row: t[q + 4]!, line: null, value: null }));
-    // examples carry their key until now; the first occurrence is the lowest row recorded for it
-    const km = s.keyMap;
-    const fix = (ex: Example[], first: ((k: number[]) => number) | null, label: string) =>
-      ex.map((e) => {
-        const value = first ? `${label} ${first((e.value ?? '').split(':').map(Number))}` : null;
-        return { row: e.row, line: e.line ?? (e.row !== null ? ctx.lineOf(e.row) : null), value };
-      });
+    const c = s.rowSpill ? countSpilled(s) : countTables(s);
+    const lines = (ex: Example[]) => ex.map((e) => ({ ...e, line: e.line ?? (e.row !== null ? ctx.lineOf(e.row) : null) }));
     return duplicateResult({
       rows: s.rows,
-      dupRows: rows,
-      nearRows,
+      dupRows: s.rows - c.distinct,
+      nearRows: c.nearRows,
       key: s.key,
-      keyRows,
-      keyMissing: s.key ? s.key.filter((k) => !ctx.columns.some((c) => c.name === k)) : [],
-      examples: {
-        exact: fix(s.exactExamples, (k) => firstRow(s, k[0]!, k[1]!, k[2]!, k[3]!), 'same as row'),
-        near: fix(near, null, ''),
-        key: fix(s.keyExamples, km && ((k) => km.t[rmFind(km, k[0]!, k[1]!, 0, 0) + 2]!), 'same key as row'),
-      },
+      keyRows: s.key ? s.rows - c.keys : null,
+      keyMissing: s.key ? s.key.filter((k) => !ctx.columns.some((col) => col.name === k)) : [],
+      examples: { exact: lines(c.exact), near: lines(c.near), key: lines(c.key) },
     });
   },
 });
+
+/** Add b's table entries to a's tables (both in memory), recording the rows that turn out to be repeats. */
+function mergeTables(a: State, b: State): void {
+  const repeat = (row: number, key: string) => addExample(a.exactExamples, { row, line: null, value: key });
+  eachSlotScrambled(b.heads, (t, q) => {
+    const first = putRow(a, t[q]!, t[q + 1]!, t[q + 2]!, t[q + 3]!, t[q + 4]!);
+    if (first !== 0) repeat(Math.max(first, t[q + 4]!), keyText(t[q]!, t[q + 1]!, t[q + 2]!, t[q + 3]!));
+  });
+  eachSlotScrambled(b.variants, (t, q) => {
+    const first = putRow(a, t[q + 2]!, t[q + 3]!, t[q]!, t[q + 1]!, t[q + 4]!);
+    if (first !== 0) repeat(Math.max(first, t[q + 4]!), keyText(t[q + 2]!, t[q + 3]!, t[q]!, t[q + 1]!));
+  });
+  if (a.keyMap && b.keyMap) {
+    const km = a.keyMap;
+    eachSlotScrambled(b.keyMap, (t, q) => {
+      const first = rmPut(km, t[q]!, t[q + 1]!, 0, 0, t[q + 2]!);
+      if (first !== 0) addExample(a.keyExamples, { row: Math.max(first, t[q + 2]!), line: null, value: keyText(t[q]!, t[q + 1]!) });
+    });
+  }
+}
+
+/** What finalize reports: distinct rows and keys, near variants, and examples with their values resolved. */
+interface Counts {
+  distinct: number;
+  nearRows: number;
+  keys: number;
+  exact: Example[];
+  near: Example[];
+  key: Example[];
+}
+
+/** Examples carry their key until finalize: the words of their row key (near, exact) or of their key. */
+const keyWords = (e: Example): number[] => (e.value ?? '').split(':').map(Number);
+const sameRow = (e: Example, first: number): Example => ({ ...e, value: `same as row ${first}` });
+const sameKey = (e: Example, first: number): Example => ({ ...e, value: `same key as row ${first}` });
+
+function countTables(s: State): Counts {
+  const near: Example[] = [];
+  eachSlot(s.variants, (t, q) => addExample(near, { row: t[q + 4]!, line: null, value: null }));
+  const km = s.keyMap;
+  return {
+    distinct: s.heads.used + s.variants.used,
+    nearRows: s.variants.used,
+    keys: km ? km.used : 0,
+    exact: s.exactExamples.map((e) => sameRow(e, firstRow(s, ...(keyWords(e) as [number, number, number, number])))),
+    near,
+    key: km ? s.keyExamples.map((e) => sameKey(e, firstKey(km, keyWords(e)))) : [],
+  };
+}
+
+/**
+ * Counts of a spilled state, one partition at a time: its records in row order go into fresh tables (sized
+ * for them), as rows go into the tables in memory. Examples found before the spill are resolved in their
+ * partition. The spill's files are removed.
+ */
+function countSpilled(s: State): Counts {
+  const out: Counts = { distinct: 0, nearRows: 0, keys: 0, exact: [], near: [], key: [] };
+  const part = (e: Example) => keyWords(e)[0]! >>> 24;
+  const rs = s.rowSpill!;
+  for (let p = 0; p < PARTS; p++) {
+    const r = sortRecords(spRead(rs, p), 5, 4);
+    if (r.length === 0) continue;
+    const t = { heads: rmNew(5, 2, Math.ceil(r.length / 5 / MAX_LOAD) + 1), variants: rmNew(5, 4, 1 << 8) };
+    for (let o = 0; o < r.length; o += 5) {
+      const first = putRow(t, r[o]!, r[o + 1]!, r[o + 2]!, r[o + 3]!, r[o + 4]!);
+      if (first !== 0) addExample(out.exact, sameRow({ row: r[o + 4]!, line: null, value: null }, first));
+    }
+    out.distinct += t.heads.used + t.variants.used;
+    out.nearRows += t.variants.used;
+    eachSlot(t.variants, (v, q) => addExample(out.near, { row: v[q + 4]!, line: null, value: null }));
+    for (const e of s.exactExamples)
+      if (part(e) === p) addExample(out.exact, sameRow(e, firstRow(t, ...(keyWords(e) as [number, number, number, number]))));
+  }
+  spDispose(rs);
+  const ks = s.keySpill;
+  if (ks) {
+    for (let p = 0; p < PARTS; p++) {
+      const r = sortRecords(spRead(ks, p), 3, 2);
+      if (r.length === 0) continue;
+      const km = rmNew(3, 2, Math.ceil(r.length / 3 / MAX_LOAD) + 1);
+      for (let o = 0; o < r.length; o += 3) {
+        const first = rmPut(km, r[o]!, r[o + 1]!, 0, 0, r[o + 2]!);
+        if (first !== 0) addExample(out.key, sameKey({ row: r[o + 2]!, line: null, value: null }, first));
+      }
+      out.keys += km.used;
+      for (const e of s.keyExamples) if (part(e) === p) addExample(out.key, sameKey(e, firstKey(km, keyWords(e))));
+    }
+    spDispose(ks);
+  }
+  return out;
+}
+
+function firstKey(km: RowMap, k: number[]): number {
+  return km.t[rmFind(km, k[0]!, k[1]!, 0, 0) + 2]!;
+}
 
 /**
  * Findings, tallies and metrics from duplicate counts: shared by the streaming checker and the SQL pushdown,

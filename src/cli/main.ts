@@ -63,7 +63,7 @@ function addAuditFlags(cmd: Command): Command {
     .option('--sample <n>', 'audit a seeded random sample of n rows')
     .option('--seed <n>', 'seed for --sample', '42')
     .option('--threads <n>', 'threads for large CSV/TSV, JSON Lines and Parquet files (default 2; 1 reads on one thread)')
-    .option('--exact-budget <MB>', 'memory per numeric column for exact quantiles before a sketch is used (default 16)')
+    .option('--exact-budget <MB>', 'memory per numeric column for exact statistics before a sketch or spill is used (default 8)')
     .option('-q, --quiet', 'no progress on stderr');
 }
 

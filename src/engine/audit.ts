@@ -9,12 +9,12 @@
  *
  * Memory that grows with the data (everything else is bounded: top values and spelling maps by 10,000 entries,
  * patterns by 1,000, timestamps by 20,000 per column, examples by 5):
- * - numeric values: 8 bytes per row per numeric column while within --exact-budget (16 MiB = 2M rows), then a
+ * - numeric values: 8 bytes per row per numeric column while within --exact-budget (8 MiB = 1M rows), then a
  *   KLL sketch of a few KB; in a parallel audit of an input known to exceed the budget each part keeps half;
  * - distinct values: 16-32 bytes per distinct value per column (64-bit hashes, load <= 1/2) up to 2.5 times the
- *   budget (about 2M distinct values), then a 16 KiB HyperLogLog;
- * - duplicate rows: 24-48 bytes per distinct row for the exact map (64-bit hash + uint32 first row, 12 bytes a
- *   slot) plus 24-48 for the near-duplicate map: not bounded (exact duplicate counts need every row's hash);
+ *   budget (about 1M distinct values), then a 16 KiB HyperLogLog;
+ * - duplicate rows: 24-35 bytes per distinct row up to 4 times the budget (about 1M distinct rows), then 20 bytes
+ *   a row on disk (src/stats/spill.ts) and 1/256 of that in memory while each partition is counted;
  * - the line index: 8 bytes per change of the line-minus-row offset (multi-line records, blank lines);
  * - per batch (transient): the reader's cells and one parsed view per column (kind 1, number 8, hash 8 bytes a cell).
  * A parallel audit holds each part's states plus one isolate more (about 50-80 MB), and the merge briefly holds

@@ -1,0 +1,161 @@
+/**
+ * Records of `w` uint32 words spilled to disk, partitioned by the top 8 bits of their first word (a hash), and
+ * read back one partition at a time: the way a state that outgrows its memory budget (the duplicates checker's
+ * tables) stays exact in bounded memory. A partition holds about 1/256 of the records.
+ *
+ * Records wait in `pending` (PENDING of them, in the order they came) and are written out, partition by
+ * partition, when it fills, when states merge and before partitions are read. Each spill set is a directory of
+ * PARTS append-only files under `$TMPDIR/dq-spill-<pid>/`, kept open while it grows (file descriptors are
+ * process-wide, so a set begun by a worker thread is finished and read by the main thread). The state is plain
+ * data and survives structuredClone. The main thread removes the whole `dq-spill-<pid>` directory when the
+ * process exits, so temporaries do not outlive an error; `spDispose` removes a set as soon as it is read.
+ */
+import { closeSync, fstatSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
+import { DqError, EXIT } from '../errors.js';
+
+export const PARTS = 256;
+const PENDING = 1 << 16;
+
+interface SpillSet {
+  dir: string;
+  /** One file descriptor per partition, -1 until the partition's first write. */
+  fds: number[];
+}
+
+export interface Spill {
+  w: number;
+  sets: SpillSet[];
+  pending: Uint32Array;
+  /** Records waiting in `pending`. */
+  n: number;
+}
+
+const root = join(tmpdir(), `dq-spill-${process.pid}`);
+if (isMainThread) process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+
+function fail(what: string, e: unknown): never {
+  const code = (e as NodeJS.ErrnoException).code ?? String(e);
+  throw new DqError(
+    `cannot ${what} temporary files in ${root} (${code}): duplicate counting beyond its memory budget writes 20 bytes a row ` +
+      'there; free disk space, point TMPDIR at a larger disk, raise --exact-budget, or skip it with --skip-checks duplicates',
+    EXIT.INPUT,
+  );
+}
+
+/** A new, empty spill of `w`-word records with its own directory. */
+export function spNew(w: number): Spill {
+  let dir: string;
+  try {
+    mkdirSync(root, { recursive: true });
+    dir = mkdtempSync(join(root, 's-'));
+  } catch (e) {
+    fail('create', e);
+  }
+  return { w, sets: [{ dir, fds: new Array<number>(PARTS).fill(-1) }], pending: new Uint32Array(PENDING * w), n: 0 };
+}
+
+/** The word offset in `pending` for one more record (flushing first when it is full); the caller fills w words. */
+export function spSlot(s: Spill): number {
+  if (s.n === PENDING) spFlush(s);
+  return s.n++ * s.w;
+}
+
+let scratch = new Uint32Array(0);
+
+/** Write the pending records to their partitions' files (in the last set), in the order they came. */
+export function spFlush(s: Spill): void {
+  if (s.n === 0) return;
+  const { w, pending } = s;
+  const words = s.n * w;
+  const start = new Uint32Array(PARTS + 1);
+  for (let o = 0; o < words; o += w) start[(pending[o]! >>> 24) + 1]!++;
+  for (let p = 0; p < PARTS; p++) start[p + 1]! += start[p]!;
+  if (scratch.length < words) scratch = new Uint32Array(pending.length);
+  const at = start.slice(0, PARTS);
+  for (let o = 0; o < words; o += w) {
+    const q = at[pending[o]! >>> 24]!++ * w;
+    for (let j = 0; j < w; j++) scratch[q + j] = pending[o + j]!;
+  }
+  const set = s.sets[s.sets.length - 1]!;
+  for (let p = 0; p < PARTS; p++) {
+    if (start[p + 1] === start[p]) continue;
+    try {
+      if (set.fds[p]! < 0) set.fds[p] = openSync(join(set.dir, String(p)), 'a+');
+      const bytes = new Uint8Array(scratch.buffer, start[p]! * w * 4, (start[p + 1]! - start[p]!) * w * 4);
+      for (let off = 0; off < bytes.length; ) off += writeSync(set.fds[p]!, bytes, off);
+    } catch (e) {
+      fail('write', e);
+    }
+  }
+  s.n = 0;
+}
+
+/** Merge b into a (a mutated and returned; b emptied): partitions are read across all sets, in any order. */
+export function spMerge(a: Spill, b: Spill): Spill {
+  spFlush(a);
+  spFlush(b);
+  a.sets.push(...b.sets);
+  b.sets = [];
+  return a;
+}
+
+/** All records of partition p, over every set (pending records flushed first). */
+export function spRead(s: Spill, p: number): Uint32Array {
+  spFlush(s);
+  let bytes = 0;
+  try {
+    for (const set of s.sets) if (set.fds[p]! >= 0) bytes += fstatSync(set.fds[p]!).size;
+    const out = new Uint32Array(bytes / 4);
+    let at = 0;
+    for (const set of s.sets) {
+      const fd = set.fds[p]!;
+      if (fd < 0) continue;
+      const size = fstatSync(fd).size;
+      for (let got = 0; got < size; ) {
+        const r = readSync(fd, out, at + got, size - got, got);
+        if (r === 0) throw new Error('short read');
+        got += r;
+      }
+      at += size;
+    }
+    return out;
+  } catch (e) {
+    if (e instanceof DqError) throw e;
+    return fail('read', e);
+  }
+}
+
+/** Close and remove every set of the spill. */
+export function spDispose(s: Spill): void {
+  for (const set of s.sets) {
+    for (const fd of set.fds) if (fd >= 0) closeSync(fd);
+    rmSync(set.dir, { recursive: true, force: true });
+  }
+  s.sets = [];
+  s.n = 0;
+}
+
+/**
+ * The records of `recs` (w words each) sorted by word `k` (stable LSD radix sort, two 16-bit passes); returns a
+ * new array or `recs` itself.
+ */
+export function sortRecords(recs: Uint32Array, w: number, k: number): Uint32Array {
+  const n = recs.length / w;
+  let src: Uint32Array = recs;
+  let dst: Uint32Array = new Uint32Array(recs.length);
+  for (let shift = 0; shift < 32; shift += 16) {
+    const count = new Uint32Array(65537);
+    for (let i = 0; i < n; i++) count[((src[i * w + k]! >>> shift) & 0xffff) + 1]!++;
+    if (count[1 + ((src[k]! >>> shift) & 0xffff)] === n) continue; // all equal in this digit
+    for (let d = 0; d < 65536; d++) count[d + 1]! += count[d]!;
+    for (let i = 0; i < n; i++) {
+      const q = count[(src[i * w + k]! >>> shift) & 0xffff]!++ * w;
+      for (let j = 0; j < w; j++) dst[q + j] = src[i * w + j]!;
+    }
+    [src, dst] = [dst, src];
+  }
+  return src;
+}
