@@ -5,12 +5,13 @@
  *
  * Records wait in `pending` (PENDING of them, in the order they came) and are written out, partition by
  * partition, when it fills, when states merge and before partitions are read. Each spill set is a directory of
- * PARTS append-only files under `$TMPDIR/dq-spill-<pid>/`, kept open while it grows (file descriptors are
- * process-wide, so a set begun by a worker thread is finished and read by the main thread). The state is plain
- * data and survives structuredClone. The main thread removes the whole `dq-spill-<pid>` directory when the
- * process exits, so temporaries do not outlive an error; `spDispose` removes a set as soon as it is read.
+ * PARTS append-only files under `$TMPDIR/dq-spill-<pid>/`, opened by name for each write (about 4 writes of
+ * 64 KiB per partition per million rows), so no file descriptor outlives a call: a worker thread's descriptors
+ * are closed when it exits, while its set is read by the main thread. The state is plain data and survives
+ * structuredClone. `spDispose` removes a set as soon as it is read, and the main thread removes the whole
+ * `dq-spill-<pid>` directory when the process exits, so temporaries do not outlive an error.
  */
-import { closeSync, fstatSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, mkdtempSync, openSync, readSync, rmdirSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
@@ -19,15 +20,10 @@ import { DqError, EXIT } from '../errors.js';
 export const PARTS = 256;
 const PENDING = 1 << 16;
 
-interface SpillSet {
-  dir: string;
-  /** One file descriptor per partition, -1 until the partition's first write. */
-  fds: number[];
-}
-
 export interface Spill {
   w: number;
-  sets: SpillSet[];
+  /** The sets' directories; partition p of a set is the file `p` in it, absent until its first record. */
+  sets: string[];
   pending: Uint32Array;
   /** Records waiting in `pending`. */
   n: number;
@@ -54,7 +50,7 @@ export function spNew(w: number): Spill {
   } catch (e) {
     fail('create', e);
   }
-  return { w, sets: [{ dir, fds: new Array<number>(PARTS).fill(-1) }], pending: new Uint32Array(PENDING * w), n: 0 };
+  return { w, sets: [dir], pending: new Uint32Array(PENDING * w), n: 0 };
 }
 
 /** The word offset in `pending` for one more record (flushing first when it is full); the caller fills w words. */
@@ -79,15 +75,18 @@ export function spFlush(s: Spill): void {
     const q = at[pending[o]! >>> 24]!++ * w;
     for (let j = 0; j < w; j++) scratch[q + j] = pending[o + j]!;
   }
-  const set = s.sets[s.sets.length - 1]!;
+  const dir = s.sets[s.sets.length - 1]!;
   for (let p = 0; p < PARTS; p++) {
     if (start[p + 1] === start[p]) continue;
+    const bytes = new Uint8Array(scratch.buffer, start[p]! * w * 4, (start[p + 1]! - start[p]!) * w * 4);
+    let fd = -1;
     try {
-      if (set.fds[p]! < 0) set.fds[p] = openSync(join(set.dir, String(p)), 'a+');
-      const bytes = new Uint8Array(scratch.buffer, start[p]! * w * 4, (start[p + 1]! - start[p]!) * w * 4);
-      for (let off = 0; off < bytes.length; ) off += writeSync(set.fds[p]!, bytes, off);
+      fd = openSync(join(dir, String(p)), 'a');
+      for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
     } catch (e) {
       fail('write', e);
+    } finally {
+      if (fd >= 0) closeSync(fd);
     }
   }
   s.n = 0;
@@ -105,14 +104,23 @@ export function spMerge(a: Spill, b: Spill): Spill {
 /** All records of partition p, over every set (pending records flushed first). */
 export function spRead(s: Spill, p: number): Uint32Array {
   spFlush(s);
-  let bytes = 0;
+  const fds: number[] = [];
   try {
-    for (const set of s.sets) if (set.fds[p]! >= 0) bytes += fstatSync(set.fds[p]!).size;
+    let bytes = 0;
+    for (const dir of s.sets) {
+      let fd: number;
+      try {
+        fd = openSync(join(dir, String(p)), 'r');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue; // no record went to this partition
+        throw e;
+      }
+      fds.push(fd);
+      bytes += fstatSync(fd).size;
+    }
     const out = new Uint32Array(bytes / 4);
     let at = 0;
-    for (const set of s.sets) {
-      const fd = set.fds[p]!;
-      if (fd < 0) continue;
+    for (const fd of fds) {
       const size = fstatSync(fd).size;
       for (let got = 0; got < size; ) {
         const r = readSync(fd, out, at + got, size - got, got);
@@ -123,19 +131,22 @@ export function spRead(s: Spill, p: number): Uint32Array {
     }
     return out;
   } catch (e) {
-    if (e instanceof DqError) throw e;
     return fail('read', e);
+  } finally {
+    for (const fd of fds) closeSync(fd);
   }
 }
 
-/** Close and remove every set of the spill. */
+/** Remove every set of the spill (and the process's spill directory once it is empty). */
 export function spDispose(s: Spill): void {
-  for (const set of s.sets) {
-    for (const fd of set.fds) if (fd >= 0) closeSync(fd);
-    rmSync(set.dir, { recursive: true, force: true });
-  }
+  for (const dir of s.sets) rmSync(dir, { recursive: true, force: true });
   s.sets = [];
   s.n = 0;
+  try {
+    rmdirSync(root);
+  } catch {
+    // another spill still lives in it (or it is gone)
+  }
 }
 
 /**

@@ -69,11 +69,11 @@ describe('duplicate keys beyond the memory budget', () => {
 
   it('spills, and finalize removes the files', () => {
     const root = join(tmpdir(), `dq-spill-${process.pid}`);
-    const s = duplicates.init({ options: spilled }) as { rowSpill: { sets: { dir: string }[] } | null };
+    const s = duplicates.init({ options: spilled }) as { rowSpill: { sets: string[] } | null };
     const col: Cell[] = ['1', '2', '1'];
     duplicates.update(s, viewBatch({ columns: ['k'], data: [col], length: 3, firstRow: 1, lines: null }, parse));
     expect(s.rowSpill).not.toBeNull();
-    const dir = s.rowSpill!.sets[0]!.dir;
+    const dir = s.rowSpill!.sets[0]!;
     expect(dir.startsWith(root)).toBe(true);
     const res = duplicates.finalize(s, { options: spilled, rows: 3, columns: [{ name: 'k' }], lineOf: (r: number) => r + 1 } as never);
     expect(res.metrics).toMatchObject({ rows: 1, keyRows: 1 });
