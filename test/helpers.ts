@@ -9,8 +9,18 @@ import type { Report } from '../src/core/types.js';
 export const ROOT = resolve(import.meta.dirname, '..');
 export const CORPUS = resolve(ROOT, '../shared/corpus');
 
+/** Temporary folders made by tempDir, removed after each test file by test/setup-temps.ts. */
+const temps = ((globalThis as Record<symbol, Set<string>>)[Symbol.for('dq.test.temps')] ??= new Set<string>());
+
+/** A new temporary folder, removed when the test file is done. */
+export function tempDir(prefix = 'dq-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temps.add(dir);
+  return dir;
+}
+
 export function tmpFile(name: string, content: string | Buffer): string {
-  const dir = mkdtempSync(join(tmpdir(), 'dq-test-'));
+  const dir = tempDir();
   const p = join(dir, name);
   writeFileSync(p, content);
   return p;

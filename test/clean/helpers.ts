@@ -1,13 +1,13 @@
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { tempDir } from '../helpers.js';
 import Papa from 'papaparse';
 import { runClean, type CleanFlags } from '../../src/cli/clean.js';
 
 export const FIX = resolve(import.meta.dirname, '../fixtures-clean');
 
 export function tmpDir(): string {
-  return mkdtempSync(join(tmpdir(), 'dq-clean-'));
+  return tempDir('dq-clean-');
 }
 
 /** Write `content` to a new temporary folder; returns the file path. */

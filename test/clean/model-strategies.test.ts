@@ -1,10 +1,9 @@
 /** --impute knn|mice|forest through dq clean: the pipeline hands the numeric matrix to src/clean/model. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { knnImputeSync } from '../../src/clean/model/knn.js';
-import { rng, runDq } from '../helpers.js';
+import { rng, runDq, tempDir } from '../helpers.js';
 
 function data(seed: number) {
   const r = rng(seed);
@@ -19,7 +18,7 @@ function data(seed: number) {
 }
 
 function write(rows: (number | null)[][]) {
-  const dir = mkdtempSync(join(tmpdir(), 'dq-model-'));
+  const dir = tempDir('dq-model-');
   const input = join(dir, 'in.csv');
   writeFileSync(input, 'x,y,z\n' + rows.map((r) => r.map((v) => (v === null ? '' : String(v))).join(',')).join('\n') + '\n');
   return { dir, input };

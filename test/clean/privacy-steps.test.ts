@@ -1,9 +1,8 @@
 /** dq clean --mask and --k-anonymity: no original value of a protected column in the output or the change log. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runDq } from '../helpers.js';
+import { runDq, tempDir } from '../helpers.js';
 
 const ROWS = [
   ['name', 'email', 'age', 'zip', 'diag'],
@@ -16,7 +15,7 @@ const ROWS = [
 ];
 
 function setup() {
-  const dir = mkdtempSync(join(tmpdir(), 'dq-mask-'));
+  const dir = tempDir('dq-mask-');
   const input = join(dir, 'people.csv');
   writeFileSync(input, ROWS.map((r) => r.join(',')).join('\n') + '\n');
   return { dir, input };

@@ -5,13 +5,12 @@
  * Skipped, with a message, when Chromium is not installed (CI: apt-get install -y chromium).
  */
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { renderHtml } from '../../src/report/html.js';
-import { auditFile, ROOT } from '../helpers.js';
+import { auditFile, ROOT, tempDir } from '../helpers.js';
 
 const CHROMIUM = process.env.DQ_CHROMIUM ?? '/usr/bin/chromium';
 const HAVE = existsSync(CHROMIUM);
@@ -22,7 +21,7 @@ if (!HAVE) console.warn(`html-browser: ${CHROMIUM} not found, browser tests skip
 
 /** One headless Chromium call with its own profile directory; never more than 30 s. */
 function chromium(args: string[], url: string) {
-  const profile = mkdtempSync(join(tmpdir(), 'dq-chromium-'));
+  const profile = tempDir('dq-chromium-');
   try {
     const r = spawnSync(
       CHROMIUM,
@@ -59,7 +58,7 @@ describe.skipIf(!HAVE)('HTML report in headless Chromium', () => {
   const setup = async () => {
     if (url) return url;
     const report = await auditFile(join(ROOT, 'fixtures/penguins.csv'));
-    const dir = mkdtempSync(join(tmpdir(), 'dq-html-'));
+    const dir = tempDir('dq-html-');
     const file = join(dir, 'report.html');
     writeFileSync(file, renderHtml(report));
     url = pathToFileURL(file).href;
@@ -89,7 +88,7 @@ describe.skipIf(!HAVE)('HTML report in headless Chromium', () => {
   }, 40_000);
 
   it('the console check catches a CSP violation (control)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dq-html-'));
+    const dir = tempDir('dq-html-');
     const file = join(dir, 'bad.html');
     writeFileSync(
       file,

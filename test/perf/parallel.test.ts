@@ -7,9 +7,9 @@
  * duplicate keys, key collisions, optional keys and duplicates. Every column has fewer than 10,000 distinct
  * values, so every statistic is exact (approximate top values of larger columns depend on how rows were split).
  */
+import { tempDir } from '../helpers.js';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createParquetWriter } from '../../src/io/writers/parquet.js';
@@ -18,7 +18,7 @@ import { rng } from '../rng.js';
 const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'bin', 'dq.js');
 const built = existsSync(join(root, 'dist', 'engine', 'worker.js'));
-const dir = mkdtempSync(join(tmpdir(), 'dq-parallel-'));
+const dir = tempDir('dq-parallel-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 

@@ -1,5 +1,5 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../helpers.js';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
@@ -125,7 +125,7 @@ describe('maskForKind (report examples)', () => {
 
 describe('history and sha256', () => {
   it('appends one compact JSON line per call, creating folders', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dq-hist-'));
+    const dir = tempDir('dq-hist-');
     const file = join(dir, 'a', 'b', 'history.jsonl');
     const rec = { time: '2024-06-01T00:00:00.000Z', file: 'data.csv', sha256: 'ab'.repeat(32), rows: 10, scores: { overall: 97.5, validity: null } };
     await appendHistory(file, rec);

@@ -11,17 +11,16 @@
  * Needs `npm run build` first (the CLI runs from dist/).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CORPUS, ROOT } from '../helpers.js';
+import { CORPUS, ROOT, tempDir } from '../helpers.js';
 
 const RUNS = Number(process.env.DQ_FUZZ_RUNS ?? 25);
 const TIMEOUT_MS = 15_000;
-const dir = mkdtempSync(join(tmpdir(), 'dq-fuzz-'));
+const dir = tempDir('dq-fuzz-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 interface Run {

@@ -1,6 +1,5 @@
 /** Plugins: where they may come from, shape validation, and the guard (time limits, exceptions). */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
@@ -9,9 +8,9 @@ import { CHECKERS } from '../../src/checks/registry.js';
 import { buildRequest } from '../../src/cli/audit.js';
 import { audit } from '../../src/engine/audit.js';
 import { guardChecker, loadPlugins, validateChecker } from '../../src/plugins/load.js';
-import { runDq, tmpFile } from '../helpers.js';
+import { runDq, tmpFile, tempDir } from '../helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'dq-plugins-'));
+const dir = tempDir('dq-plugins-');
 function plugin(name: string, body: string): string {
   const p = join(dir, name);
   writeFileSync(p, body);
@@ -338,7 +337,7 @@ describe('CLI wiring (runs once the integrator adds --plugin / --allow-plugins)'
   });
 
   it.skipIf(!wired)('a config plugins: list needs --allow-plugins (exit 2 naming the flag)', () => {
-    const cfgDir = mkdtempSync(join(tmpdir(), 'dq-plug-cfg-'));
+    const cfgDir = tempDir('dq-plug-cfg-');
     const cfg = join(cfgDir, 'dq.yml');
     writeFileSync(cfg, `version: 1\nplugins: [${JSON.stringify(GOOD_PATH)}]\n`);
     const data = tmpFile('d.csv', CSV);

@@ -7,12 +7,11 @@
  * Needs `npm run build` first (the CLI runs from dist/). Generates a ~50 MB CSV in a temporary folder.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createWriteStream, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers.js';
+import { ROOT, tempDir } from '../helpers.js';
 
 const DQ = join(ROOT, 'bin/dq.js');
 const hasClean = spawnSync(process.execPath, [DQ, 'clean', '--help'], { encoding: 'utf8' }).status === 0;
@@ -94,7 +93,7 @@ const EXTRA = () => ['--impute', 'median', '--log', join(dir, 'log.jsonl'), '--s
 
 describe.skipIf(!hasClean)('interrupting dq clean', () => {
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'dq-signals-'));
+    dir = tempDir('dq-signals-');
     big = join(dir, 'big.csv');
     await writeBigCsv(big, 50_000_000);
   }, 120_000);
