@@ -7,7 +7,7 @@
  * Needs `npm run build` first (the CLI runs from dist/). Generates a ~50 MB CSV in a temporary folder.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, readdirSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -105,8 +105,9 @@ describe.skipIf(!hasClean)('interrupting dq clean', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  // While reading and fitting, no output is open and dq installs no handler: it dies of the signal (Node's
-  // default), which a shell reports as 130 / 143, and nothing has been written yet.
+  // While reading and fitting, no output is open: dq dies of the signal (Node's default) or, once the modules
+  // with handlers are loaded (src/stats/spill.ts), exits with 130 / 143; a shell reports 130 / 143 either way,
+  // and nothing has been written yet.
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
@@ -151,4 +152,43 @@ describe.skipIf(!hasClean)('interrupting dq clean', () => {
 
 describe.skipIf(hasClean)('interrupting dq clean (skipped)', () => {
   it.skip('dq clean is not in the built CLI yet (node bin/dq.js clean --help fails): build it, then these tests run', () => {});
+});
+
+describe('interrupting dq audit while duplicates spill to disk', () => {
+  let adir = '';
+  let input = '';
+  beforeAll(async () => {
+    adir = tempDir('dq-signals-audit-');
+    input = join(adir, 'big.csv');
+    await writeBigCsv(input, 20_000_000);
+  }, 120_000);
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s once the spill exists: status %d and the spill folder is removed', { timeout: 90_000 }, async (sig, code) => {
+    const tmp = join(adir, `tmp-${sig}`);
+    mkdirSync(tmp);
+    // --exact-budget 1: tables of 4 MiB, spilled after about 150,000 distinct rows; TMPDIR shows the spill
+    const child = spawn(process.execPath, [DQ, 'audit', input, '--exact-budget', '1', '--threads', '1', '-q', '--format', 'json'], {
+      env: { ...process.env, TMPDIR: tmp, NO_COLOR: '1', CI: '1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    let sent = false;
+    const poll = setInterval(() => {
+      const spill = readdirSync(tmp).find((f) => f.startsWith('dq-spill-'));
+      if (spill && readdirSync(join(tmp, spill)).length > 0 && !sent) {
+        sent = true;
+        child.kill(sig);
+      }
+    }, 5);
+    const [exitCode, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
+    clearInterval(poll);
+    expect(sent, 'the spill folder appeared and the signal was sent').toBe(true);
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect({ exitCode, signal }).toEqual({ exitCode: code, signal: null });
+    expect(readdirSync(tmp)).toEqual([]);
+  });
 });
