@@ -83,6 +83,7 @@ import { decompressLz4, decompressLz4Raw, decompressZstd } from 'hyparquet-compr
 import type { IssueLog } from '../../core/issues.js';
 import type { Batch, Cell } from '../../core/types.js';
 import { DqError, InputError, UnsupportedError } from '../../errors.js';
+import { setColumnHint } from '../../schema/values.js';
 import type { Input } from '../source.js';
 import type { Reader, ReaderOptions } from './types.js';
 
@@ -1641,6 +1642,10 @@ class FlatCursor {
     const out = new Array<Cell>(n);
     const maxDef = this.c.leaf.maxDef;
     let k = 0;
+    // the rows' dictionary codes (-1: null), while every row so far came from a dictionary-encoded page
+    let codes: Int32Array | null = null;
+    let codesDict: Cell[] | null = null;
+    let coded = true;
     while (k < n) {
       const pg = this.page;
       if (!pg || this.pi >= pg.n) {
@@ -1656,12 +1661,36 @@ class FlatCursor {
       if (pg.dict) {
         const dict = this.dict!;
         const idx = pg.values as Uint32Array;
-        for (let j = 0; j < m; j++) out[k + j] = def && def[pi + j] !== maxDef ? null : dict[idx[vi++]!]!;
+        if (coded && !codes) {
+          if (k === 0) {
+            codes = new Int32Array(n);
+            codesDict = dict;
+          } else coded = false;
+        }
+        if (codes && codesDict !== dict) (codes = null), (coded = false);
+        if (codes) {
+          for (let j = 0; j < m; j++) {
+            if (def && def[pi + j] !== maxDef) {
+              out[k + j] = null;
+              codes[k + j] = -1;
+            } else {
+              const x = idx[vi++]!;
+              out[k + j] = dict[x]!;
+              codes[k + j] = x;
+            }
+          }
+        } else {
+          for (let j = 0; j < m; j++) out[k + j] = def && def[pi + j] !== maxDef ? null : dict[idx[vi++]!]!;
+        }
       } else if (!def) {
+        codes = null;
+        coded = false;
         this.fill(pg.values, vi, m, out, k);
         vi += m;
       } else {
         // the values of these rows go to the front of the range, then move back to their rows, nulls in between
+        codes = null;
+        coded = false;
         let values = 0;
         for (let j = 0; j < m; j++) if (def[pi + j] === maxDef) values++;
         this.fill(pg.values, vi, values, out, k);
@@ -1674,6 +1703,7 @@ class FlatCursor {
       k += m;
     }
     if (this.page && this.pi >= this.page.n) this.page = null; // release the page early
+    if (codes && codesDict) setColumnHint(out, { dict: codesDict, codes });
     return out;
   }
 
