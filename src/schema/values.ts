@@ -516,6 +516,11 @@ export function setColumnHint(cells: Cell[], hint: ColumnHint): void {
   columnHints.set(cells, hint);
 }
 
+/** The hint a reader left beside a column array (for tests). */
+export function columnHint(cells: Cell[]): ColumnHint | undefined {
+  return columnHints.get(cells);
+}
+
 /** The view of a dictionary's entries, made once per dictionary (and parse options). */
 interface DictView {
   opts: ParseOptions;
@@ -596,12 +601,53 @@ function viewDictColumn(cells: Cell[], length: number, dict: Cell[], codes: Int3
   return { kind, num, text, alt, dayFirstEvidence: dayEv, monthFirstEvidence: monthEv, hash: undefined };
 }
 
+/**
+ * viewColumn of datetime texts whose epoch milliseconds the reader knows (see ColumnHint.ms): the NA tokens are
+ * still looked up, the rest is a datetime. Null when some cell is not such a text.
+ */
+function viewStampColumn(cells: Cell[], length: number, ms: Float64Array, opts: ParseOptions): ColumnView | null {
+  if (ms.length < length) return null;
+  const kind = new Uint8Array(length);
+  const num = new Float64Array(length);
+  const text: (string | null)[] = new Array(length);
+  const na = opts.naValues;
+  const naq = naQuick(na);
+  const naMax = naq.maxLen;
+  const naFirst = naq.first;
+  for (let i = 0; i < length; i++) {
+    const v = cells[i];
+    if (v === null) {
+      kind[i] = Kind.MISSING;
+      num[i] = NaN;
+      text[i] = null;
+      continue;
+    }
+    const t = ms[i]!;
+    if (typeof v !== 'string' || t !== t) return null;
+    const len = v.length;
+    const c0 = len === 0 ? 0 : v.charCodeAt(0);
+    if (len === 0 || (len <= naMax && naFirst[c0 & 127] === 1 && na.has(v)) || (isWs(c0) && isBlank(v))) {
+      kind[i] = Kind.MISSING;
+      num[i] = NaN;
+      text[i] = null;
+      continue;
+    }
+    kind[i] = Kind.DATETIME;
+    num[i] = t;
+    text[i] = v;
+  }
+  return { kind, num, text, alt: null, dayFirstEvidence: 0, monthFirstEvidence: 0, hash: undefined };
+}
+
 /** The view of a batch's column: from the reader's hint when it has one, else viewColumn. */
 function viewOf(cells: Cell[], length: number, opts: ParseOptions): ColumnView {
   const h = columnHints.get(cells);
   if (h) {
     if (h.dict && h.codes) {
       const v = viewDictColumn(cells, length, h.dict, h.codes, opts);
+      if (v) return v;
+    } else if (h.ms) {
+      const v = viewStampColumn(cells, length, h.ms, opts);
       if (v) return v;
     }
   }
