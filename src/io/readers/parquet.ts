@@ -1639,6 +1639,9 @@ class FlatCursor {
         if (this.dict) throw corrupt(`page ${p.index} is a second dictionary page`);
         const raw = decodeDictionaryPage(p, this.c);
         const d = new Array<Cell>(raw.length);
+        // a null first makes the array one of references (not of unboxed doubles): each number is boxed once here,
+        // and the rows take the reference instead of boxing the number again per row (batches with nulls hold references)
+        if (raw.length) d[0] = null;
         this.fill(raw, 0, raw.length, d, 0);
         this.dict = d;
         continue;
@@ -1742,7 +1745,8 @@ class FlatCursor {
       k += m;
     }
     if (this.page && this.pi >= this.page.n) this.page = null; // release the page early
-    if (codes && codesDict) setColumnHint(out, { dict: codesDict, codes });
+    // (a dictionary larger than the row group would cost more to view whole than its rows do)
+    if (codes && codesDict && codesDict.length <= this.rows) setColumnHint(out, { dict: codesDict, codes });
     else if (ms) setColumnHint(out, { ms });
     return out;
   }
