@@ -498,8 +498,165 @@ export function parseOptionsFrom(o: AuditOptions): ParseOptions {
   return { naValues: o.naValues, decimalComma: o.decimalComma, dayFirst: o.dayFirst };
 }
 
+/**
+ * What a reader knows about a column array it made, so viewBatch need not parse every cell again:
+ * - dict/codes: the cells are dictionary-encoded: cells[i] is dict[codes[i]], or null where codes[i] < 0.
+ * - ms: the cells are the text of datetimes (ISO 8601 with a `T`, no zone or `Z`): ms[i] is cells[i] as parseDate
+ *   reads it, NaN where the text must be parsed as usual (nulls, and texts parseDate does not take).
+ * Kept beside the array (the engine's projections pass column arrays on as they are); only viewBatch uses them, so
+ * code that changes cells views them with viewColumn.
+ */
+export interface ColumnHint {
+  dict?: Cell[];
+  codes?: Int32Array;
+  ms?: Float64Array;
+}
+const columnHints = new WeakMap<Cell[], ColumnHint>();
+
+export function setColumnHint(cells: Cell[], hint: ColumnHint): void {
+  columnHints.set(cells, hint);
+}
+
+/** The hint a reader left beside a column array (for tests). */
+export function columnHint(cells: Cell[]): ColumnHint | undefined {
+  return columnHints.get(cells);
+}
+
+/** The view of a dictionary's entries, made once per dictionary (and parse options). */
+interface DictView {
+  opts: ParseOptions;
+  view: ColumnView;
+  /** Per entry: parseDate's dateEvidence (1 day-first, 2 month-first, 0 none); null when no entry has any. */
+  ev: Uint8Array | null;
+}
+const dictViews = new WeakMap<Cell[], DictView>();
+
+function dictViewOf(dict: Cell[], opts: ParseOptions): DictView {
+  let d = dictViews.get(dict);
+  if (d && d.opts === opts) return d;
+  const view = viewColumn(dict, dict.length, opts);
+  let ev: Uint8Array | null = null;
+  if (view.dayFirstEvidence || view.monthFirstEvidence) {
+    ev = new Uint8Array(dict.length);
+    for (let j = 0; j < dict.length; j++) {
+      const k = view.kind[j];
+      if ((k === Kind.DATE || k === Kind.DATETIME) && typeof dict[j] === 'string' && parseDate(dict[j] as string, opts.dayFirst)) ev[j] = dateEvidence;
+    }
+  }
+  d = { opts, view, ev };
+  dictViews.set(dict, d);
+  return d;
+}
+
+/** viewColumn of dictionary-encoded cells: each entry parsed once, then gathered per row. Null if the cells differ from the codes. */
+function viewDictColumn(cells: Cell[], length: number, dict: Cell[], codes: Int32Array, opts: ParseOptions): ColumnView | null {
+  if (codes.length < length) return null;
+  // the cells must still be what the codes say (nobody changed them)
+  for (let i = 0; i < length; i++) {
+    const c = codes[i]!;
+    const v = cells[i];
+    if (c < 0) {
+      if (v !== null) return null;
+    } else {
+      const e = dict[c];
+      if (v !== e && (v === v || e === e)) return null; // NaN entries are NaN cells
+    }
+  }
+  const dv = dictViewOf(dict, opts);
+  const { kind: dk, num: dn, text: dt, alt: da } = dv.view;
+  const kind = new Uint8Array(length);
+  const num = new Float64Array(length);
+  const text: (string | null)[] = new Array(length);
+  for (let i = 0; i < length; i++) {
+    const c = codes[i]!;
+    if (c < 0) {
+      kind[i] = Kind.MISSING;
+      num[i] = NaN;
+      text[i] = null;
+      continue;
+    }
+    kind[i] = dk[c]!;
+    num[i] = dn[c]!;
+    text[i] = dt[c]!;
+  }
+  let alt: Float64Array | null = null;
+  if (da) {
+    for (let i = 0; i < length; i++) {
+      const c = codes[i]!;
+      if (c < 0 || Number.isNaN(da[c]!)) continue;
+      if (!alt) alt = new Float64Array(length).fill(NaN);
+      alt[i] = da[c]!;
+    }
+  }
+  let dayEv = 0;
+  let monthEv = 0;
+  const ev = dv.ev;
+  if (ev) {
+    for (let i = 0; i < length; i++) {
+      const c = codes[i]!;
+      if (c < 0) continue;
+      if (ev[c] === 1) dayEv++;
+      else if (ev[c] === 2) monthEv++;
+    }
+  }
+  return { kind, num, text, alt, dayFirstEvidence: dayEv, monthFirstEvidence: monthEv, hash: undefined };
+}
+
+/**
+ * viewColumn of datetime texts whose epoch milliseconds the reader knows (see ColumnHint.ms): the NA tokens are
+ * still looked up, the rest is a datetime. Null when some cell is not such a text.
+ */
+function viewStampColumn(cells: Cell[], length: number, ms: Float64Array, opts: ParseOptions): ColumnView | null {
+  if (ms.length < length) return null;
+  const kind = new Uint8Array(length);
+  const num = new Float64Array(length);
+  const text: (string | null)[] = new Array(length);
+  const na = opts.naValues;
+  const naq = naQuick(na);
+  const naMax = naq.maxLen;
+  const naFirst = naq.first;
+  for (let i = 0; i < length; i++) {
+    const v = cells[i];
+    if (v === null) {
+      kind[i] = Kind.MISSING;
+      num[i] = NaN;
+      text[i] = null;
+      continue;
+    }
+    const t = ms[i]!;
+    if (typeof v !== 'string' || t !== t) return null;
+    const len = v.length;
+    const c0 = len === 0 ? 0 : v.charCodeAt(0);
+    if (len === 0 || (len <= naMax && naFirst[c0 & 127] === 1 && na.has(v)) || (isWs(c0) && isBlank(v))) {
+      kind[i] = Kind.MISSING;
+      num[i] = NaN;
+      text[i] = null;
+      continue;
+    }
+    kind[i] = Kind.DATETIME;
+    num[i] = t;
+    text[i] = v;
+  }
+  return { kind, num, text, alt: null, dayFirstEvidence: 0, monthFirstEvidence: 0, hash: undefined };
+}
+
+/** The view of a batch's column: from the reader's hint when it has one, else viewColumn. */
+function viewOf(cells: Cell[], length: number, opts: ParseOptions): ColumnView {
+  const h = columnHints.get(cells);
+  if (h) {
+    if (h.dict && h.codes) {
+      const v = viewDictColumn(cells, length, h.dict, h.codes, opts);
+      if (v) return v;
+    } else if (h.ms) {
+      const v = viewStampColumn(cells, length, h.ms, opts);
+      if (v) return v;
+    }
+  }
+  return viewColumn(cells, length, opts);
+}
+
 export function viewBatch(batch: Batch, opts: ParseOptions): BatchView {
-  const views = batch.data.map((col) => viewColumn(col, batch.length, opts));
+  const views = batch.data.map((col) => viewOf(col, batch.length, opts));
   // one object shape for every batch, whatever the reader or projection made: checkers' loops stay monomorphic
   return { columns: batch.columns, data: batch.data, length: batch.length, firstRow: batch.firstRow, lines: batch.lines, views };
 }

@@ -83,6 +83,7 @@ import { decompressLz4, decompressLz4Raw, decompressZstd } from 'hyparquet-compr
 import type { IssueLog } from '../../core/issues.js';
 import type { Batch, Cell } from '../../core/types.js';
 import { DqError, InputError, UnsupportedError } from '../../errors.js';
+import { setColumnHint } from '../../schema/values.js';
 import type { Input } from '../source.js';
 import type { Reader, ReaderOptions } from './types.js';
 
@@ -259,12 +260,19 @@ function fracText(frac: number, digits: number): string {
 }
 
 /**
+ * The epoch milliseconds the date parser (schema/values.ts) reads from the text stampText made last, with the same
+ * arithmetic (the fraction digit by digit); NaN when it reads none from it (years outside 100-9999).
+ */
+let stampMs = NaN;
+
+/**
  * 'YYYY-MM-DDTHH:MM:SS(.fff|.ffffff|.fffffffff)Z' (no Z when not `utc`) of `sod` seconds and `frac` units of
  * `per` per second into day `days` (0 <= sod < 86400, 0 <= frac < per).
  */
 function stampText(days: number, sod: number, frac: number, per: number, utc: boolean): string {
   const p = packedYmd(days);
   if (p < 0) {
+    stampMs = NaN;
     const time = `${pad(Math.floor(sod / 3600), 2)}:${pad(Math.floor((sod % 3600) / 60), 2)}:${pad(sod % 60, 2)}`;
     return `${dateText(days)}T${time}${fracText(frac, per === 1000 ? 3 : per === 1000000 ? 6 : 9)}${utc ? 'Z' : ''}`;
   }
@@ -305,6 +313,14 @@ function stampText(days: number, sod: number, frac: number, per: number, utc: bo
     const lo = f % 1000000;
     text = String.fromCharCode(y1, y2, y3, y4, 45, mo1, mo2, 45, d1, d2, 84, h1, h2, 58, mi1, mi2, 58, s1, s2, 46, digit(hi, 100), digit(hi, 10), digit(hi, 1), digit(lo, 100000), digit(lo, 10000), digit(lo, 1000), digit(lo, 100), digit(lo, 10), digit(lo, 1), 90);
   }
+  // the parser's fraction, as parseTime computes it from these digits: digit * scale, scale from 100 down by / 10
+  let fracMs = 0;
+  let scale = 100;
+  for (let k = 20; k < 20 + n; k++) {
+    fracMs += (text.charCodeAt(k) - 48) * scale;
+    scale /= 10;
+  }
+  stampMs = y >= 100 ? days * 86400000 + (((h * 60 + mi) * 60 + s) * 1000 + fracMs) : NaN;
   // a local (zone-less) time: the same text without the Z (a slice shares the characters, still one flat string)
   return utc ? text : text.slice(0, -1);
 }
@@ -609,7 +625,10 @@ function isUnknownLogical(el: SchemaElement): boolean {
  * Raw values: BOOLEAN Uint8Array of 0/1, INT32 Int32Array, INT64 BigInt64Array, INT96 bigint[] (nanoseconds since
  * the epoch), FLOAT Float32Array, DOUBLE Float64Array, byte arrays ByteValues or Uint8Array[].
  */
-type Fill = (raw: RawValues, from: number, count: number, out: unknown[], at: number) => void;
+type Fill = (raw: RawValues, from: number, count: number, out: unknown[], at: number, ms?: Float64Array | null) => void;
+
+/** The Fills of timestamps, which also write to `ms` (when given) the epoch milliseconds the date parser reads from each text. */
+const STAMP_FILLS = new WeakSet<Fill>();
 
 /** A Fill calling a converter per value, for the types without a loop of their own below. */
 function eachValue(conv: (v: any) => unknown): Fill {
@@ -680,14 +699,17 @@ function decimal64Fill(scale: number, wrap: (s: string) => unknown): Fill {
 
 function timestampFill(unit: Unit, utc: boolean): Fill {
   const per = UNIT_PER_SECOND[unit];
-  return (raw, from, count, out, at) => {
+  const fill: Fill = (raw, from, count, out, at, ms) => {
     const w = int64Words(raw);
     const big = raw as BigInt64Array;
     for (let i = 0; i < count; i++) {
       const j = from + i;
       out[at + i] = timestampTextOfWords(w[2 * j]!, w[2 * j + 1]!, per, utc) ?? timestampText(big[j]!, unit, utc);
+      if (ms) ms[at + i] = stampMs;
     }
   };
+  STAMP_FILLS.add(fill);
+  return fill;
 }
 
 function isAscii(b: Uint8Array, s: number, e: number): boolean {
@@ -1596,13 +1618,16 @@ class FlatCursor {
   private pi = 0;
   private vi = 0;
   private loaded = 0;
+  private readonly stamps: boolean;
 
   constructor(
     private readonly pages: PageStream,
     private readonly c: ChunkCtx,
     private readonly fill: Fill,
     private readonly rows: number,
-  ) {}
+  ) {
+    this.stamps = STAMP_FILLS.has(fill);
+  }
 
   private async load(): Promise<boolean> {
     this.page = null;
@@ -1614,6 +1639,9 @@ class FlatCursor {
         if (this.dict) throw corrupt(`page ${p.index} is a second dictionary page`);
         const raw = decodeDictionaryPage(p, this.c);
         const d = new Array<Cell>(raw.length);
+        // a null first makes the array one of references (not of unboxed doubles): each number is boxed once here,
+        // and the rows take the reference instead of boxing the number again per row (batches with nulls hold references)
+        if (raw.length) d[0] = null;
         this.fill(raw, 0, raw.length, d, 0);
         this.dict = d;
         continue;
@@ -1641,6 +1669,12 @@ class FlatCursor {
     const out = new Array<Cell>(n);
     const maxDef = this.c.leaf.maxDef;
     let k = 0;
+    // the rows' dictionary codes (-1: null), while every row so far came from a dictionary-encoded page
+    let codes: Int32Array | null = null;
+    let codesDict: Cell[] | null = null;
+    let coded = true;
+    // timestamps: each row's epoch milliseconds as the date parser reads them from its text (NaN: null)
+    let ms: Float64Array | null = this.stamps ? new Float64Array(n) : null;
     while (k < n) {
       const pg = this.page;
       if (!pg || this.pi >= pg.n) {
@@ -1656,17 +1690,54 @@ class FlatCursor {
       if (pg.dict) {
         const dict = this.dict!;
         const idx = pg.values as Uint32Array;
-        for (let j = 0; j < m; j++) out[k + j] = def && def[pi + j] !== maxDef ? null : dict[idx[vi++]!]!;
+        ms = null;
+        if (coded && !codes) {
+          if (k === 0) {
+            codes = new Int32Array(n);
+            codesDict = dict;
+          } else coded = false;
+        }
+        if (codes && codesDict !== dict) (codes = null), (coded = false);
+        if (codes) {
+          for (let j = 0; j < m; j++) {
+            if (def && def[pi + j] !== maxDef) {
+              out[k + j] = null;
+              codes[k + j] = -1;
+            } else {
+              const x = idx[vi++]!;
+              out[k + j] = dict[x]!;
+              codes[k + j] = x;
+            }
+          }
+        } else {
+          for (let j = 0; j < m; j++) out[k + j] = def && def[pi + j] !== maxDef ? null : dict[idx[vi++]!]!;
+        }
       } else if (!def) {
-        this.fill(pg.values, vi, m, out, k);
+        codes = null;
+        coded = false;
+        this.fill(pg.values, vi, m, out, k, ms);
         vi += m;
       } else {
         // the values of these rows go to the front of the range, then move back to their rows, nulls in between
+        codes = null;
+        coded = false;
         let values = 0;
         for (let j = 0; j < m; j++) if (def[pi + j] === maxDef) values++;
-        this.fill(pg.values, vi, values, out, k);
+        this.fill(pg.values, vi, values, out, k, ms);
         let from = k + values - 1;
-        for (let j = m - 1; j >= 0; j--) out[k + j] = def[pi + j] === maxDef ? out[from--]! : null;
+        if (ms) {
+          for (let j = m - 1; j >= 0; j--) {
+            if (def[pi + j] === maxDef) {
+              ms[k + j] = ms[from]!;
+              out[k + j] = out[from--]!;
+            } else {
+              ms[k + j] = NaN;
+              out[k + j] = null;
+            }
+          }
+        } else {
+          for (let j = m - 1; j >= 0; j--) out[k + j] = def[pi + j] === maxDef ? out[from--]! : null;
+        }
         vi += values;
       }
       this.vi = vi;
@@ -1674,6 +1745,9 @@ class FlatCursor {
       k += m;
     }
     if (this.page && this.pi >= this.page.n) this.page = null; // release the page early
+    // (a dictionary larger than the row group would cost more to view whole than its rows do)
+    if (codes && codesDict && codesDict.length <= this.rows) setColumnHint(out, { dict: codesDict, codes });
+    else if (ms) setColumnHint(out, { ms });
     return out;
   }
 
