@@ -357,8 +357,9 @@ export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | n
   try {
     const p1 = await scanInput(input, a.reader, { ...a.readerOpts, range: part1Range }, a.choice, a.partitions, scan, issues, meta, 0, feeder(scan, checkers, parse), a.onBatch);
     debug?.('part 1 read');
-    // the whole file's SHA-256: the pre-pass hashed the first half as it read it, the rest is read and hashed
-    // here while the worker finishes (the Parquet reader reads by offsets: none)
+    // the whole file's SHA-256: the pre-pass hashed the first half as it read it (and a JSON Lines part 1 that
+    // read on, the rest), what is left is read and hashed here while the worker finishes (Parquet: none, the
+    // reader reads by offsets)
     const sha = text ? finishSha256(input) : Promise.resolve(input.sha256());
     sha.catch(() => undefined);
     if (jsonl && !ended.at && valuesBudget === undefined) {

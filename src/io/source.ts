@@ -61,10 +61,7 @@ export async function finishSha256(input: Input): Promise<string | null> {
   if (done !== null) return done;
   if (input.file === null) return null;
   const prefix = prefixHashes.get(input);
-  if (prefix) {
-    prefixHashes.delete(input); // a Hash digests once
-    return hashFrom(prefix.hash, input.file, prefix.bytes);
-  }
+  if (prefix) return hashFrom(prefix.hash.copy(), input.file, prefix.bytes); // (a copy: a Hash digests once)
   return sha256File(input.file);
 }
 
@@ -79,7 +76,8 @@ export interface Input {
   format: Format;
   /**
    * Decompressed byte stream; each call starts from the beginning (stdin: only once unless spooled).
-   * With `range`, only bytes [start, end) of an uncompressed file, and no SHA-256 (parts of a file read in parallel).
+   * With `range`, only bytes [start, end) of an uncompressed file, and no SHA-256 (parts of a file read in parallel;
+   * a range starting within the prefix earlier streams hashed extends that prefix for finishSha256).
    */
   stream(range?: ByteRange): AsyncIterable<Buffer>;
   /** SHA-256 of the stored bytes, available after one full stream() has been consumed. */
@@ -222,13 +220,30 @@ export async function openInput(path: string, opts: { format?: Format | null; ma
         if (gzip) throw new InputError(path, 'byte ranges of compressed input cannot be read');
         if (range.end <= range.start) return;
         const part = createReadStream(file, { highWaterMark: READ_CHUNK, start: range.start, end: range.end - 1 });
+        // a range that starts within the hashed prefix (or at 0) extends it with the bytes after it, so that
+        // finishSha256 need not read them again (a JSON Lines part 1 read on to the end of the file: nothing)
+        const base = prefixHashes.get(input);
+        const from = base?.bytes ?? 0;
+        const ext = range.start <= from ? (base ? base.hash.copy() : createHash('sha256')) : null;
+        let grown = false;
+        let pos = range.start;
         try {
-          for await (const chunk of part) yield chunk as Buffer;
+          for await (const chunk of part) {
+            const c = chunk as Buffer;
+            const next = pos + c.length;
+            if (ext && next > from) {
+              ext.update(pos >= from ? c : c.subarray(from - pos));
+              grown = true;
+            }
+            pos = next;
+            yield c;
+          }
         } catch (e) {
           const err = e as NodeJS.ErrnoException;
           throw new InputError(path, `read failed (${err.code ?? err.message})`);
         } finally {
           part.destroy();
+          if (ext && grown && pos > (prefixHashes.get(input)?.bytes ?? 0)) prefixHashes.set(input, { hash: ext, bytes: pos });
         }
         return;
       }

@@ -56,3 +56,29 @@ describe('finishSha256', () => {
     expect(await finishSha256(await openInput(empty.path))).toBe(empty.sha);
   });
 });
+
+describe('finishSha256 after range reads', () => {
+  const f = file(5 * READ_CHUNK + 777);
+
+  it('a range starting within the hashed prefix extends it; one starting after it does not', async () => {
+    const input = await openInput(f.path);
+    let n = 0;
+    for await (const _ of input.stream()) if (++n === 2) break; // prefix: 2 chunks
+    for await (const _ of input.stream({ start: 3 * READ_CHUNK, end: Infinity })) void _; // after the prefix
+    for await (const _ of input.stream({ start: 0, end: READ_CHUNK })) void _; // inside it
+    for await (const _ of input.stream({ start: READ_CHUNK + 5, end: Infinity })) break; // extends to 3 chunks
+    expect(await finishSha256(input)).toBe(f.sha);
+    for await (const _ of input.stream({ start: 100, end: Infinity })) void _; // to the end of the file
+    expect(await finishSha256(input)).toBe(f.sha);
+  });
+
+  it('ranges from byte 0 hash a prefix too (no whole-file stream before)', async () => {
+    const input = await openInput(f.path);
+    for await (const _ of input.stream({ start: 0, end: 2 * READ_CHUNK + 3 })) void _;
+    expect(await finishSha256(input)).toBe(f.sha);
+    const again = await openInput(f.path);
+    for await (const _ of again.stream({ start: 0, end: 2 * READ_CHUNK + 3 })) void _;
+    for await (const _ of again.stream({ start: 2 * READ_CHUNK + 3, end: Infinity })) void _;
+    expect(await finishSha256(again)).toBe(f.sha);
+  });
+});
