@@ -1,6 +1,7 @@
 /**
  * Worker thread entry for parallel audits (see parallel.ts): reads one part of a file into fresh states with
- * the profile and the checkers named in the job, then posts the states back (typed arrays transferred).
+ * the profile and the checkers named in the job (given as workerData, or posted once the main thread has planned
+ * the split: the modules below load meanwhile), then posts the states back (typed arrays transferred).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { IssueLog } from '../core/issues.js';
@@ -35,6 +36,12 @@ async function run(job: WorkerJob): Promise<void> {
   parentPort!.postMessage({ ok: true, result }, transferables(scan));
 }
 
-run(workerData as WorkerJob).catch((e: unknown) => {
-  parentPort!.postMessage({ ok: false, error: e instanceof Error ? e.message : String(e) });
-});
+function start(job: WorkerJob): void {
+  run(job).catch((e: unknown) => {
+    parentPort!.postMessage({ ok: false, error: e instanceof Error ? e.message : String(e) });
+  });
+}
+
+// started with its job, or (started early, while the main thread plans the split) waiting for it
+if (workerData) start(workerData as WorkerJob);
+else parentPort!.once('message', (job: WorkerJob) => start(job));

@@ -3,7 +3,7 @@
  * from content when the extension is missing or wrong, and the SHA-256 of the bytes as stored
  * computed while streaming.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream, promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
@@ -24,9 +24,45 @@ export interface ByteRange {
 
 /** SHA-256 (hex) of a whole file as stored. */
 export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file, { highWaterMark: READ_CHUNK })) hash.update(chunk as Buffer);
+  return hashFrom(createHash('sha256'), file, 0);
+}
+
+/** Update `hash` with bytes [from, end of file) and return the digest (one reused buffer: no allocation per chunk). */
+async function hashFrom(hash: Hash, file: string, from: number): Promise<string> {
+  const fh = await fsp.open(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(READ_CHUNK);
+    let pos = from;
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+      if (bytesRead === 0) break;
+      hash.update(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
+      pos += bytesRead;
+    }
+  } finally {
+    await fh.close();
+  }
   return hash.digest('hex');
+}
+
+/**
+ * The hash of the longest prefix of an uncompressed file that a whole-file stream() hashed before its consumer
+ * stopped early (the split planners of parallel audits read the first half of the file that way).
+ */
+const prefixHashes = new WeakMap<Input, { hash: Hash; bytes: number }>();
+
+/**
+ * The SHA-256 of a whole input file as stored: the digest of a complete stream() when there was one, else the
+ * hash of the prefix an abandoned stream() read continued with the rest of the file (each byte hashed once, the
+ * prefix not read again), else a read of the whole file. Null for stdin that was not spooled.
+ */
+export async function finishSha256(input: Input): Promise<string | null> {
+  const done = input.sha256();
+  if (done !== null) return done;
+  if (input.file === null) return null;
+  const prefix = prefixHashes.get(input);
+  if (prefix) return hashFrom(prefix.hash.copy(), input.file, prefix.bytes); // (a copy: a Hash digests once)
+  return sha256File(input.file);
 }
 
 export interface Input {
@@ -40,7 +76,8 @@ export interface Input {
   format: Format;
   /**
    * Decompressed byte stream; each call starts from the beginning (stdin: only once unless spooled).
-   * With `range`, only bytes [start, end) of an uncompressed file, and no SHA-256 (parts of a file read in parallel).
+   * With `range`, only bytes [start, end) of an uncompressed file, and no SHA-256 (parts of a file read in parallel;
+   * a range starting within the prefix earlier streams hashed extends that prefix for finishSha256).
    */
   stream(range?: ByteRange): AsyncIterable<Buffer>;
   /** SHA-256 of the stored bytes, available after one full stream() has been consumed. */
@@ -183,17 +220,36 @@ export async function openInput(path: string, opts: { format?: Format | null; ma
         if (gzip) throw new InputError(path, 'byte ranges of compressed input cannot be read');
         if (range.end <= range.start) return;
         const part = createReadStream(file, { highWaterMark: READ_CHUNK, start: range.start, end: range.end - 1 });
+        // a range that starts within the hashed prefix (or at 0) extends it with the bytes after it, so that
+        // finishSha256 need not read them again (a JSON Lines part 1 read on to the end of the file: nothing)
+        const base = prefixHashes.get(input);
+        const from = base?.bytes ?? 0;
+        const ext = range.start <= from ? (base ? base.hash.copy() : createHash('sha256')) : null;
+        let grown = false;
+        let pos = range.start;
         try {
-          for await (const chunk of part) yield chunk as Buffer;
+          for await (const chunk of part) {
+            const c = chunk as Buffer;
+            const next = pos + c.length;
+            if (ext && next > from) {
+              ext.update(pos >= from ? c : c.subarray(from - pos));
+              grown = true;
+            }
+            pos = next;
+            yield c;
+          }
         } catch (e) {
           const err = e as NodeJS.ErrnoException;
           throw new InputError(path, `read failed (${err.code ?? err.message})`);
         } finally {
           part.destroy();
+          if (ext && grown && pos > (prefixHashes.get(input)?.bytes ?? 0)) prefixHashes.set(input, { hash: ext, bytes: pos });
         }
         return;
       }
       const hash = createHash('sha256');
+      let hashed = 0; // bytes of the stored file in `hash` (uncompressed input)
+      let complete = false;
       const raw = createReadStream(file, { highWaterMark: READ_CHUNK });
       let src: AsyncIterable<Buffer> = raw;
       if (gzip) {
@@ -205,9 +261,13 @@ export async function openInput(path: string, opts: { format?: Format | null; ma
       }
       try {
         for await (const chunk of src) {
-          if (!gzip) hash.update(chunk as Buffer);
+          if (!gzip) {
+            hash.update(chunk as Buffer);
+            hashed += (chunk as Buffer).length;
+          }
           yield chunk as Buffer;
         }
+        complete = true;
       } catch (e) {
         if (e instanceof InputError) throw e;
         const err = e as NodeJS.ErrnoException;
@@ -217,7 +277,10 @@ export async function openInput(path: string, opts: { format?: Format | null; ma
         throw new InputError(path, `read failed (${err.code ?? err.message})`);
       } finally {
         raw.destroy();
+        // stopped early (or failed): keep the longest hashed prefix for finishSha256
+        if (!complete && !gzip && hashed > 0 && hashed > (prefixHashes.get(input)?.bytes ?? 0)) prefixHashes.set(input, { hash, bytes: hashed });
       }
+      prefixHashes.delete(input);
       digest = hash.digest('hex');
     },
     async close() {
