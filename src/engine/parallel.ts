@@ -152,12 +152,11 @@ export interface StartedWorker {
  * for `run(job)`: callers start it before planning the split, so the loading overlaps the pre-pass.
  */
 export function startWorker(job?: WorkerJob): StartedWorker {
-  // The old generation's cap sets V8's heap growing factor: under 2 GB it shrinks towards 1.3 (256 MB), so the
-  // worker ran a full mark-compact every ~10 MB of growth of its ~20 MB heap (24 per 500k CSV rows against 9
-  // with 2 GB, where the factor is 4 as on the main thread): about 0.4 s more CPU for ~10 MB less peak memory.
+  // a small heap: the worker's long-lived state is typed arrays (outside the heap) and capped maps, so a tight
+  // old generation only makes V8 collect the garbage of finished batches (chunk strings) sooner
   const w = new Worker(new URL('./worker.js', import.meta.url), {
     workerData: job ?? null,
-    resourceLimits: { maxOldGenerationSizeMb: 2048 },
+    resourceLimits: { maxOldGenerationSizeMb: 256 },
   });
   const result = new Promise<WorkerResult>((resolve, reject) => {
     let settled = false;
