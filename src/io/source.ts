@@ -4,7 +4,7 @@
  * computed while streaming.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, createWriteStream, promises as fsp } from 'node:fs';
+import { createReadStream, createWriteStream, promises as fsp, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { createGunzip } from 'node:zlib';
@@ -175,6 +175,8 @@ async function gunzipHead(file: string, n: number): Promise<Buffer> {
 /** Spool stdin to a temporary file (needed for sniffing Parquet, second passes and sha256 of what was read). */
 export async function spoolStdin(): Promise<string> {
   const dir = await fsp.mkdtemp(join(tmpdir(), 'dq-stdin-'));
+  // removed by close(); this covers an exit before it (an error, or Ctrl-C: see src/stats/spill.ts)
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'stdin');
   await pipeline(process.stdin, createWriteStream(file));
   return file;
