@@ -155,8 +155,12 @@ function logAppend(s: DistinctState, hi: number, lo: number): void {
 }
 
 /**
- * Sort and de-duplicate the log in place; past `limit` distinct hashes switch to the sketch.
- * Returns the number of distinct hashes (or -1 when sketched).
+ * De-duplicate the log in place (the surviving hashes end up sorted); past `limit` distinct hashes switch to
+ * the sketch. Returns the number of distinct hashes (or -1 when sketched).
+ *
+ * The hashes are spread over buckets by the top bits of `hi` (a counting pass and a scatter into one array),
+ * so equal hashes share a bucket; a bucket holds about 8 hashes and is sorted by insertion, a larger one (many
+ * equal hashes, or bad luck) by BigUint64Array#sort on its part of the array.
  */
 function compact(s: DistinctState): number {
   const n = s.logLen;
@@ -165,33 +169,67 @@ function compact(s: DistinctState): number {
   const log = s.log!;
   // as 64-bit integers hi * 2^32 + lo (little-endian: the low word first); sorted only to find equal keys
   const hiAt = LITTLE_ENDIAN ? 1 : 0;
-  for (let c = 0, k = 0; c < log.length; c++) {
+  const loAt = 1 - hiAt;
+  let bits = 1;
+  while (bits < 20 && n >>> (bits + 3) > 0) bits++;
+  const shift = 32 - bits;
+  const nb = 1 << bits;
+  const starts = new Int32Array(nb + 1);
+  for (let c = 0; c < log.length; c++) {
     const ch = log[c]!;
     const m = Math.min(LOG_CHUNK, n - c * LOG_CHUNK);
-    for (let i = 0; i < m; i++, k++) {
-      words[2 * k + hiAt] = ch[2 * i]!;
-      words[2 * k + 1 - hiAt] = ch[2 * i + 1]!;
-    }
+    for (let i = 0; i < m; i++) starts[(ch[2 * i]! >>> shift) + 1]!++;
   }
-  all.sort();
-  let u = 0;
-  for (let k = 0; k < n; k++) {
-    if (k > 0 && words[2 * k] === words[2 * k - 2] && words[2 * k + 1] === words[2 * k - 1]) continue;
-    words[2 * u] = words[2 * k]!;
-    words[2 * u + 1] = words[2 * k + 1]!;
-    u++;
+  for (let b = 0; b < nb; b++) starts[b + 1]! += starts[b]!;
+  const fill = starts.slice(0, nb);
+  for (let c = 0; c < log.length; c++) {
+    const ch = log[c]!;
+    const m = Math.min(LOG_CHUNK, n - c * LOG_CHUNK);
+    for (let i = 0; i < m; i++) {
+      const hi = ch[2 * i]!;
+      const k = fill[hi >>> shift]!++;
+      words[2 * k + hiAt] = hi;
+      words[2 * k + loAt] = ch[2 * i + 1]!;
+    }
   }
   s.log = [];
   s.logLen = 0;
+  let u = 0;
+  for (let b = 0; b < nb; b++) {
+    const a = starts[b]!;
+    const e = starts[b + 1]!;
+    if (e - a > 32) all.subarray(a, e).sort();
+    else {
+      for (let i = a + 1; i < e; i++) {
+        const hi = words[2 * i + hiAt]!;
+        const lo = words[2 * i + loAt]!;
+        let j = i - 1;
+        for (; j >= a; j--) {
+          const hj = words[2 * j + hiAt]!;
+          if (hj < hi || (hj === hi && words[2 * j + loAt]! <= lo)) break;
+          words[2 * j + 2] = words[2 * j]!;
+          words[2 * j + 3] = words[2 * j + 1]!;
+        }
+        words[2 * j + 2 + hiAt] = hi;
+        words[2 * j + 2 + loAt] = lo;
+      }
+    }
+    for (let k = a; k < e; k++) {
+      if (k > a && words[2 * k] === words[2 * k - 2] && words[2 * k + 1] === words[2 * k - 1]) continue;
+      words[2 * u] = words[2 * k]!;
+      words[2 * u + 1] = words[2 * k + 1]!;
+      u++;
+    }
+  }
   if (u > s.limit) {
     const regs = new Uint8Array(HLL_M);
-    for (let k = 0; k < u; k++) hllAdd(regs, words[2 * k + hiAt]!, words[2 * k + 1 - hiAt]!);
+    for (let k = 0; k < u; k++) hllAdd(regs, words[2 * k + hiAt]!, words[2 * k + loAt]!);
     s.log = null;
     s.hll = regs;
     return -1;
   }
   // u <= limit: refilling cannot trigger another compaction
-  for (let k = 0; k < u; k++) logAppend(s, words[2 * k + hiAt]!, words[2 * k + 1 - hiAt]!);
+  for (let k = 0; k < u; k++) logAppend(s, words[2 * k + hiAt]!, words[2 * k + loAt]!);
   return u;
 }
 
