@@ -175,6 +175,12 @@ function d2(s: string, i: number): number {
   return a * 10 + b;
 }
 
+function d4(s: string, i: number): number {
+  const a = d2(s, i);
+  const b = d2(s, i + 2);
+  return a < 0 || b < 0 ? -1 : a * 100 + b;
+}
+
 /** Parse `HH:MM[:SS[.fff]][zone]` starting at i; returns ms offset of the day (UTC-adjusted) or NaN. */
 function parseTime(s: string, i: number, n: number): number {
   const hh = d2(s, i);
@@ -248,10 +254,23 @@ function readInt(s: string, i: number, n: number, maxLen: number): [number, numb
   return j === i ? [-1, i] : [v, j];
 }
 
+/**
+ * Date.UTC(y, m - 1, d) for a valid date of a year from 100 on (days from the civil date, H. Hinnant's algorithm),
+ * without the builtin call.
+ */
+function utcMs(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const mp = m > 2 ? m - 3 : m + 9;
+  const doy = Math.floor((153 * mp + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return (era * 146097 + doe - 719468) * 86400000;
+}
+
 function finishDate(s: string, j: number, n: number, y: number, m: number, d: number): boolean {
-  if (!validYmd(y, m, d)) return false;
-  const base = Date.UTC(y, m - 1, d);
-  if (y < 100) return false;
+  if (!validYmd(y, m, d) || y < 100) return false;
+  const base = utcMs(y, m, d);
   if (j === n) {
     dateOut = base;
     dateHasTime = false;
@@ -266,6 +285,33 @@ function finishDate(s: string, j: number, n: number, y: number, m: number, d: nu
   dateOut = base + t;
   dateHasTime = true;
   return true;
+}
+
+/** Whether s[i..i+3) is, in any case, the 3-letter abbreviation of a month. */
+function monthPrefix(s: string, i: number): boolean {
+  const a = s.charCodeAt(i) | 32;
+  const b = s.charCodeAt(i + 1) | 32;
+  const c = s.charCodeAt(i + 2) | 32;
+  switch (a) {
+    case 106: // j: jan jun jul
+      return (b === 97 && c === 110) || (b === 117 && (c === 110 || c === 108));
+    case 102: // feb
+      return b === 101 && c === 98;
+    case 109: // mar may
+      return b === 97 && (c === 114 || c === 121);
+    case 97: // apr aug
+      return (b === 112 && c === 114) || (b === 117 && c === 103);
+    case 115: // sep
+      return b === 101 && c === 112;
+    case 111: // oct
+      return b === 99 && c === 116;
+    case 110: // nov
+      return b === 111 && c === 118;
+    case 100: // dec
+      return b === 101 && c === 99;
+    default:
+      return false;
+  }
 }
 
 /** Parse a date or datetime. Results in dateOut/dateAlt/dateHasTime/dateEvidence. */
@@ -285,6 +331,13 @@ function parseDate(raw: string, dayFirst: boolean | null): boolean {
   dateEvidence = 0;
   const c0 = s.charCodeAt(0);
   if (c0 >= 48 && c0 <= 57) {
+    if (n >= 10 && s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45) {
+      // YYYY-MM-DD with two-digit month and day: what the general path below reads, without its readInt pairs
+      const y = d4(s, 0);
+      const m = d2(s, 5);
+      const d = d2(s, 8);
+      if (y >= 0 && m >= 0 && d >= 0) return finishDate(s, 10, n, y, m, d);
+    }
     const [a, j1] = readInt(s, 0, n, 4);
     if (j1 >= n) return false;
     const sep = s.charCodeAt(j1);
@@ -335,6 +388,8 @@ function parseDate(raw: string, dayFirst: boolean | null): boolean {
   }
   // Mon D YYYY, Mon D, YYYY
   if ((c0 | 32) >= 97 && (c0 | 32) <= 122) {
+    // every month name starts with its 3-letter abbreviation: other words fail here without a scan or slice
+    if (!monthPrefix(s, 0)) return false;
     let j = 0;
     while (j < n && ((s.charCodeAt(j) | 32) >= 97 && (s.charCodeAt(j) | 32) <= 122)) j++;
     // month names have 3 to 9 letters and are followed by '.' or ' ': most words fail here without a slice
@@ -362,6 +417,8 @@ export function parseDateValue(s: string, dayFirst: boolean | null = null): { ms
 function isBoolWord(s: string): number {
   const n = s.length;
   if (n < 2 || n > 5) return -1;
+  const c = s.charCodeAt(0) | 32; // t(rue) y(es) f(alse) n(o), any case: other words skip toLowerCase
+  if (c !== 116 && c !== 121 && c !== 102 && c !== 110) return -1;
   const l = s.toLowerCase();
   if (l === 'true' || l === 'yes') return 1;
   if (l === 'false' || l === 'no') return 0;
