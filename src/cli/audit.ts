@@ -9,6 +9,7 @@ import { expandInputs } from '../io/inputs.js';
 import type { ConfigOverrides } from '../config/index.js';
 import { auditOptions, list, parseFormat, parsePositiveInt, readerOptions, type CommonFlags } from './options.js';
 import { Progress } from './progress.js';
+import { isSpecialFile } from '../io/writers/atomic.js';
 
 export interface AuditFlags extends CommonFlags {
   format: string;
@@ -113,8 +114,14 @@ export function buildRequest(
   };
 }
 
-/** Write a file atomically: a temporary file in the same folder, then rename. */
+/** Write a file atomically: a temporary file in the same folder, then rename (a device or pipe is written to). */
 export async function writeAtomic(dest: string, content: string): Promise<void> {
+  if (await isSpecialFile(dest)) {
+    await fsp.writeFile(dest, content).catch((e: NodeJS.ErrnoException) => {
+      throw new UsageError(`cannot write ${dest}: ${e.code ?? e.message}`);
+    });
+    return;
+  }
   const tmp = join(dirname(dest), `.dq-tmp-${process.pid}-${randomBytes(4).toString('hex')}-${basename(dest)}`);
   try {
     await fsp.writeFile(tmp, content);

@@ -1,5 +1,17 @@
-import { spawn } from 'node:child_process';
-import { linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  createReadStream,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +34,7 @@ import {
   tempPathFor,
 } from '../../src/io/writers/atomic.js';
 import { createCsvWriter, isFormulaLike } from '../../src/io/writers/csv.js';
+import { writeAtomic } from '../../src/cli/audit.js';
 import { createJsonlWriter, jsonCell } from '../../src/io/writers/jsonl.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -318,6 +331,31 @@ describe('atomic outputs', () => {
     await expect(g.commitAll()).rejects.toThrow('disk full');
     expect(files(d)).toEqual([]);
     expect(signalHandlersInstalled()).toBe(false);
+  });
+
+  it('a device or a named pipe as destination is written through, never replaced by the temporary', async () => {
+    // as root a rename onto /dev/null replaces the device with a regular file, for every program on the machine
+    const t = await createTempFor('/dev/null');
+    expect(dirname(t.path)).toBe(tmpdir());
+    await t.write('x\n');
+    await t.commit();
+    expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
+    expect(existsSync(t.path)).toBe(false);
+    await writeAtomic('/dev/null', 'y');
+    expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
+    const fifo = join(freshDir(), 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const got = new Promise<string>((ok) => {
+      const chunks: Buffer[] = [];
+      createReadStream(fifo)
+        .on('data', (c) => chunks.push(c as Buffer))
+        .on('end', () => ok(Buffer.concat(chunks).toString()));
+    });
+    const f = await createTempFor(fifo);
+    await f.write('through the pipe');
+    await f.commit();
+    expect(await got).toBe('through the pipe');
+    expect(statSync(fifo).isFIFO()).toBe(true);
   });
 
   it('a missing folder or a folder as destination is a UsageError', async () => {

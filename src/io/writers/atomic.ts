@@ -15,9 +15,13 @@
  *   removed when the last group closes. Only SIGKILL or a power cut leave temporaries: see cleanStaleTemps.
  * - `cleanStaleTemps(dir)`: remove temporaries left by processes that no longer run (a crash, SIGKILL).
  * - `assertNotInput(dest, inputs)`: refuse to overwrite an input (same real path or same device+inode).
+ * - A destination that exists and is neither a file nor a folder (`/dev/null`, `/dev/stdout`, a named pipe) is
+ *   written through, never replaced: its temporary lives in the system's temporary folder and is copied into it.
  */
 import { randomBytes } from 'node:crypto';
-import { promises as fsp, realpathSync, rmSync, statSync, type Stats } from 'node:fs';
+import { createReadStream, createWriteStream, promises as fsp, realpathSync, rmSync, statSync, type Stats } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { pipeline } from 'node:stream/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
@@ -61,6 +65,12 @@ function describe(e: unknown): string {
 }
 
 type State = 'open' | 'finished' | 'committed' | 'aborted' | 'failed';
+
+/** Whether `path` exists and is a device, pipe or socket: written through instead of replaced by a rename. */
+export async function isSpecialFile(path: string): Promise<boolean> {
+  const st = await fsp.stat(path).catch(() => null);
+  return st !== null && !st.isFile() && !st.isDirectory();
+}
 
 /** An exclusive temporary file next to its destination, with buffered writes. */
 export class TempFile {
@@ -139,8 +149,13 @@ export class TempFile {
     await this.finish();
     try {
       const old = await fsp.stat(this.dest).catch(() => null);
-      if (old && old.isFile()) await fsp.chmod(this.path, old.mode & 0o7777).catch(() => {});
-      await fsp.rename(this.path, this.dest);
+      if (old && !old.isFile() && !old.isDirectory()) {
+        await pipeline(createReadStream(this.path), createWriteStream(this.dest));
+        await fsp.rm(this.path, { force: true });
+      } else {
+        if (old) await fsp.chmod(this.path, old.mode & 0o7777).catch(() => {});
+        await fsp.rename(this.path, this.dest);
+      }
     } catch (e) {
       this.state = 'failed';
       this.error = new UsageError(`cannot move the finished output into place at ${this.dest}: ${describe(e)}`);
@@ -176,8 +191,9 @@ export async function createTempFor(dest: string): Promise<TempFile> {
   const abs = resolve(dest);
   const st = await fsp.stat(abs).catch(() => null);
   if (st?.isDirectory()) throw new UsageError(`cannot write ${dest}: it is a folder; give a file name`);
+  const special = st !== null && !st.isFile();
   for (let attempt = 0; ; attempt++) {
-    const path = tempPathFor(abs);
+    const path = tempPathFor(special ? join(tmpdir(), basename(abs)) : abs);
     // registered before the file exists, so a signal arriving during the open still removes it
     liveTemps.add(path);
     try {
