@@ -185,105 +185,145 @@ function sortedScaled(s: ValuesStore, n: number): Float64Array | null {
     if (ch instanceof Float64Array) {
       // a full chunk left unpacked has a value that does not pack: only the last one is still open
       if (c !== chunks.length - 1 || s.length - c * CHUNK >= CHUNK) return null;
-      const m = s.length - c * CHUNK;
-      for (let i = 0; i < m; i++) {
-        const v = ch[i]!;
-        if (v !== v) continue;
-        if (v === 0 && 1 / v < 0) return null;
-        const p = POW10[D]!;
-        const k = Math.round(v * p);
-        if (k / p === v && Math.abs(k) < 0x7fffffff) continue;
-        const need = placesOf(v);
-        if (need < 0) return null;
-        D = Math.max(D, need);
-      }
+      D = placesOfAll(ch, s.length - c * CHUNK, D);
+      if (D < 0) return null;
     } else if (ch.scale > D) D = ch.scale;
   }
   const P = POW10[D]!;
   // pass 1: smallest and largest key (and the last chunk's values checked at D places)
-  let min = Infinity;
-  let max = -Infinity;
+  kMin = Infinity;
+  kMax = -Infinity;
   for (let c = 0; c < chunks.length; c++) {
     const ch = chunks[c]!;
     const m = Math.min(CHUNK, s.length - c * CHUNK);
     if (ch instanceof Float64Array) {
-      for (let i = 0; i < m; i++) {
-        const v = ch[i]!;
-        if (v !== v) continue;
-        const k = Math.round(v * P);
-        if (k / P !== v) return null;
-        if (k < min) min = k;
-        if (k > max) max = k;
-      }
-    } else {
-      const ints = ch.ints;
-      let lo = 0x7fffffff;
-      let hi = -0x7fffffff;
-      for (let i = 0; i < m; i++) {
-        const x = ints[i]!;
-        if (x === PACKED_NAN) continue;
-        if (x < lo) lo = x;
-        if (x > hi) hi = x;
-      }
-      if (lo > hi) continue;
-      const f = POW10[D - ch.scale]!;
-      if (lo * f < min) min = lo * f;
-      if (hi * f > max) max = hi * f;
-    }
+      if (!rangeFloat(ch, m, P)) return null;
+    } else rangePacked(ch.ints, m, POW10[D - ch.scale]!);
   }
-  if (!(max - min <= 0xffffffff)) return null;
+  const min = kMin;
+  const range = kMax - min;
+  if (!(range <= 0xffffffff)) return null;
   // pass 2: unsigned offsets from min
   let keys = new Uint32Array(n);
   let j = 0;
   for (let c = 0; c < chunks.length; c++) {
     const ch = chunks[c]!;
     const m = Math.min(CHUNK, s.length - c * CHUNK);
-    if (ch instanceof Float64Array) {
-      for (let i = 0; i < m; i++) {
-        const v = ch[i]!;
-        if (v === v) keys[j++] = Math.round(v * P) - min;
-      }
-    } else {
-      const ints = ch.ints;
-      const f = POW10[D - ch.scale]!;
-      for (let i = 0; i < m; i++) {
-        const x = ints[i]!;
-        if (x !== PACKED_NAN) keys[j++] = x * f - min;
-      }
-    }
+    j = ch instanceof Float64Array ? keysFloat(keys, j, ch, m, P, min) : keysPacked(keys, j, ch.ints, m, POW10[D - ch.scale]!, min);
   }
-  const range = max - min;
-  const passes = range < 2048 ? 1 : range < 2 ** 22 ? 2 : 3;
   if (range > 0) {
+    const passes = range < 2048 ? 1 : range < 2 ** 22 ? 2 : 3;
     let tmp = new Uint32Array(n);
     const counts = new Int32Array(3 * 2048);
-    for (let i = 0; i < n; i++) {
-      const x = keys[i]!;
-      counts[x & 2047]!++;
-      counts[2048 + ((x >>> 11) & 2047)]!++;
-      counts[4096 + (x >>> 22)]!++;
-    }
+    digitCounts(keys, counts);
     for (let p = 0; p < passes; p++) {
-      const base = p * 2048;
-      let sum = 0;
-      for (let d = 0; d < 2048; d++) {
-        const cnt = counts[base + d]!;
-        counts[base + d] = sum;
-        sum += cnt;
-      }
-      const shift = 11 * p;
-      for (let i = 0; i < n; i++) {
-        const x = keys[i]!;
-        tmp[counts[base + ((x >>> shift) & 2047)]!++] = x;
-      }
+      scatter(keys, tmp, counts, p * 2048, 11 * p);
       const t = keys;
       keys = tmp;
       tmp = t;
     }
   }
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = (keys[i]! + min) / P;
+  decodeKeys(keys, out, min, P);
   return out;
+}
+
+// sortedScaled's loops, one per function: each is optimized on its own, with the type feedback of its own runs
+// (one function of many loops, called once per column, was compiled on stack again and again as it reached each)
+
+let kMin = Infinity;
+let kMax = -Infinity;
+
+/** The most places (at least d) any value of ch[0..m) needs, or -1 when one is not a decimal of <= 6 places or is -0. */
+function placesOfAll(ch: Float64Array, m: number, d: number): number {
+  for (let i = 0; i < m; i++) {
+    const v = ch[i]!;
+    if (v !== v) continue;
+    if (v === 0 && 1 / v < 0) return -1;
+    const p = POW10[d]!;
+    const k = Math.round(v * p);
+    if (k / p === v && Math.abs(k) < 0x7fffffff) continue;
+    const need = placesOf(v);
+    if (need < 0) return -1;
+    if (need > d) d = need;
+  }
+  return d;
+}
+
+function rangeFloat(ch: Float64Array, m: number, P: number): boolean {
+  let lo = kMin;
+  let hi = kMax;
+  for (let i = 0; i < m; i++) {
+    const v = ch[i]!;
+    if (v !== v) continue;
+    const k = Math.round(v * P);
+    if (k / P !== v) return false;
+    if (k < lo) lo = k;
+    if (k > hi) hi = k;
+  }
+  kMin = lo;
+  kMax = hi;
+  return true;
+}
+
+function rangePacked(ints: Int32Array, m: number, f: number): void {
+  let lo = 0x7fffffff;
+  let hi = -0x7fffffff;
+  for (let i = 0; i < m; i++) {
+    const x = ints[i]!;
+    if (x === PACKED_NAN) continue;
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  if (lo > hi) return;
+  if (lo * f < kMin) kMin = lo * f;
+  if (hi * f > kMax) kMax = hi * f;
+}
+
+function keysFloat(keys: Uint32Array, j: number, ch: Float64Array, m: number, P: number, min: number): number {
+  for (let i = 0; i < m; i++) {
+    const v = ch[i]!;
+    if (v === v) keys[j++] = Math.round(v * P) - min;
+  }
+  return j;
+}
+
+function keysPacked(keys: Uint32Array, j: number, ints: Int32Array, m: number, f: number, min: number): number {
+  for (let i = 0; i < m; i++) {
+    const x = ints[i]!;
+    if (x !== PACKED_NAN) keys[j++] = x * f - min;
+  }
+  return j;
+}
+
+function digitCounts(keys: Uint32Array, counts: Int32Array): void {
+  const n = keys.length;
+  for (let i = 0; i < n; i++) {
+    const x = keys[i]!;
+    counts[x & 2047]!++;
+    counts[2048 + ((x >>> 11) & 2047)]!++;
+    counts[4096 + (x >>> 22)]!++;
+  }
+}
+
+/** One LSD pass: counts[base..base+2048) are digit counts, turned into offsets here. */
+function scatter(keys: Uint32Array, tmp: Uint32Array, counts: Int32Array, base: number, shift: number): void {
+  let sum = 0;
+  for (let d = 0; d < 2048; d++) {
+    const cnt = counts[base + d]!;
+    counts[base + d] = sum;
+    sum += cnt;
+  }
+  const n = keys.length;
+  for (let i = 0; i < n; i++) {
+    const x = keys[i]!;
+    tmp[counts[base + ((x >>> shift) & 2047)]!++] = x;
+  }
+}
+
+function decodeKeys(keys: Uint32Array, out: Float64Array, min: number, P: number): void {
+  const n = keys.length;
+  for (let i = 0; i < n; i++) out[i] = (keys[i]! + min) / P;
 }
 
 /** Iterate (row, value) over non-NaN values in row order; stop when fn returns false. */
