@@ -59,6 +59,44 @@ let numIsInt = false;
  * On success the value is in `numOut` and `numIsInt` says whether it was written as an integer.
  */
 function parseNumber(s: string, decimalComma: boolean): boolean {
+  // fast path: -?[0-9]+ or -?[0-9]*<mark>[0-9]* with 1 to 15 digits, nothing else (no spaces, '+', exponent or
+  // group dots); anything else, and integer codes with a leading zero, go the general way below
+  const len = s.length;
+  let i = 0;
+  let c = s.charCodeAt(0);
+  if (c === 45) c = s.charCodeAt(++i);
+  const d0 = i;
+  let all = 0;
+  while (c >= 48 && c <= 57) {
+    all = all * 10 + (c - 48);
+    c = s.charCodeAt(++i);
+  }
+  const intDigits = i - d0;
+  if (i === len) {
+    if (intDigits > 0 && intDigits <= 15 && (intDigits === 1 || s.charCodeAt(d0) !== 48)) {
+      numOut = d0 > 0 ? -all : all;
+      numIsInt = true;
+      return true;
+    }
+  } else if (c === (decimalComma ? 44 : 46)) {
+    const f0 = ++i;
+    c = s.charCodeAt(i);
+    while (c >= 48 && c <= 57) {
+      all = all * 10 + (c - 48);
+      c = s.charCodeAt(++i);
+    }
+    const digits = intDigits + i - f0;
+    if (i === len && digits > 0 && digits <= 15) {
+      const v = all / POW10[i - f0]!;
+      numOut = d0 > 0 ? -v : v;
+      numIsInt = false;
+      return true;
+    }
+  }
+  return parseNumberGeneral(s, decimalComma);
+}
+
+function parseNumberGeneral(s: string, decimalComma: boolean): boolean {
   let i = 0;
   let n = s.length;
   while (i < n && isWs(s.charCodeAt(i))) i++;

@@ -158,3 +158,25 @@ describe('date fast paths', () => {
     for (const [t, k] of [['TRUE', Kind.BOOL], ['No', Kind.BOOL], ['yes', Kind.BOOL], ['Toys', Kind.TEXT], ['nope', Kind.TEXT], ['f', Kind.TEXT]] as const) expect(one(t).kind).toBe(k);
   });
 });
+
+describe('number fast path', () => {
+  it('plain integers and decimals read as Number(text) with their kind; leading-zero codes stay text', () => {
+    fc.assert(
+      fc.property(fc.boolean(), fc.stringMatching(/^[0-9]{0,17}$/), fc.option(fc.stringMatching(/^[0-9]{0,17}$/)), (neg, a, b) => {
+        const t = (neg ? '-' : '') + a + (b === null ? '' : '.' + b);
+        const digits = a.length + (b?.length ?? 0);
+        const got = one(t);
+        if (digits === 0) expect(got.kind).not.toBe(Kind.INT);
+        else if (b === null && a.length > 1 && a[0] === '0') expect(got.kind).toBe(Kind.TEXT);
+        else {
+          expect(got.kind).toBe(b === null ? Kind.INT : Kind.FLOAT);
+          expect(Object.is(got.num, Number(t))).toBe(true);
+        }
+        const comma = one(t.replace('.', ','), { decimalComma: true });
+        // (a leading comma is not a number start)
+        if (a.length > 0 && digits > 0 && !(b === null && a.length > 1 && a[0] === '0')) expect(Object.is(comma.num, Number(t))).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
