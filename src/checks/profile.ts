@@ -292,6 +292,35 @@ function columnDistinct(st: ColumnState, sorted: Float64Array | null): { count: 
   return r;
 }
 
+/**
+ * Code units i, i+1, i+2 of t as one number ordered like those three characters (each code unit + 1 in 17 bits,
+ * 0 past the end, so a shorter text comes first): < 2^51, exact.
+ */
+function key3(t: string, i: number): number {
+  const n = t.length;
+  return (
+    (i < n ? t.charCodeAt(i) + 1 : 0) * 17179869184 + (i + 1 < n ? t.charCodeAt(i + 1) + 1 : 0) * 131072 + (i + 2 < n ? t.charCodeAt(i + 2) + 1 : 0)
+  );
+}
+
+/** t < u, given key3(u, 0) and key3(u, 3): the first six characters decide unless they are equal. */
+function textLess(t: string, u: string, uA: number, uB: number): boolean {
+  const a = key3(t, 0);
+  if (a !== uA) return a < uA;
+  const b = key3(t, 3);
+  if (b !== uB) return b < uB;
+  return t < u;
+}
+
+/** t > u, given key3(u, 0) and key3(u, 3). */
+function textGreater(t: string, u: string, uA: number, uB: number): boolean {
+  const a = key3(t, 0);
+  if (a !== uA) return a > uA;
+  const b = key3(t, 3);
+  if (b !== uB) return b > uB;
+  return t > u;
+}
+
 export function updateColumn(st: ColumnState, b: BatchView, c: number, budget: number): void {
   const view = b.views[c]!;
   const n = b.length;
@@ -314,6 +343,11 @@ export function updateColumn(st: ColumnState, b: BatchView, c: number, budget: n
   // text min/max: a first character above the minimum's (below the maximum's) decides without comparing strings
   let tMinC = tMin === null ? 0x10000 : tMin.length ? tMin.charCodeAt(0) : -1;
   let tMaxC = tMax === null || tMax.length === 0 ? -1 : tMax.charCodeAt(0);
+  // on a tie of first characters, the next five decide most comparisons without comparing strings (see textLess)
+  let mnA = tMin === null ? 0 : key3(tMin, 0);
+  let mnB = tMin === null ? 0 : key3(tMin, 3);
+  let mxA = tMax === null ? 0 : key3(tMax, 0);
+  let mxB = tMax === null ? 0 : key3(tMax, 3);
   for (let i = 0; i < n; i++) {
     const k = kind[i]!;
     kinds[k]!++;
@@ -345,8 +379,18 @@ export function updateColumn(st: ColumnState, b: BatchView, c: number, budget: n
             sampleTop ||= tkApproximate(top);
           }
           const c0 = t.length ? t.charCodeAt(0) : -1;
-          if (c0 <= tMinC && (tMin === null || t < tMin)) (tMin = flat(t)), (tMinC = c0);
-          if (c0 >= tMaxC && (tMax === null || t > tMax)) (tMax = flat(t)), (tMaxC = c0);
+          if (c0 <= tMinC && (tMin === null || c0 < tMinC || textLess(t, tMin, mnA, mnB))) {
+            tMin = flat(t);
+            tMinC = c0;
+            mnA = key3(t, 0);
+            mnB = key3(t, 3);
+          }
+          if (c0 >= tMaxC && (tMax === null || c0 > tMaxC || textGreater(t, tMax, mxA, mxB))) {
+            tMax = flat(t);
+            tMaxC = c0;
+            mxA = key3(t, 0);
+            mxB = key3(t, 3);
+          }
           continue;
         }
         topNumber = true;
@@ -393,8 +437,18 @@ export function updateColumn(st: ColumnState, b: BatchView, c: number, budget: n
       sampleTop ||= tkApproximate(top);
     }
     const c0 = t.length ? t.charCodeAt(0) : -1;
-    if (c0 <= tMinC && (tMin === null || t < tMin)) (tMin = flat(t)), (tMinC = c0);
-    if (c0 >= tMaxC && (tMax === null || t > tMax)) (tMax = flat(t)), (tMaxC = c0);
+    if (c0 <= tMinC && (tMin === null || c0 < tMinC || textLess(t, tMin, mnA, mnB))) {
+      tMin = flat(t);
+      tMinC = c0;
+      mnA = key3(t, 0);
+      mnB = key3(t, 3);
+    }
+    if (c0 >= tMaxC && (tMax === null || c0 > tMaxC || textGreater(t, tMax, mxA, mxB))) {
+      tMax = flat(t);
+      tMaxC = c0;
+      mxA = key3(t, 0);
+      mxB = key3(t, 3);
+    }
   }
   st.tMin = tMin;
   st.tMax = tMax;
