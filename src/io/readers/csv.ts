@@ -43,7 +43,7 @@ const escAt = new Int32Array(ESC_AT);
 
 /** Values up to this many bytes are interned (V8 copies substrings shorter than 13 characters). */
 const INTERN_MAX = 12;
-const INTERN_BITS = 8;
+const INTERN_BITS = 10;
 const INTERN_MASK = (1 << INTERN_BITS) - 1;
 
 const CANDIDATES = [',', '\t', ';', '|'];
