@@ -180,3 +180,27 @@ describe('number fast path', () => {
     );
   });
 });
+
+describe('numberText', () => {
+  it('is String(v) for decimals of up to 6 places, integers, tiny, huge and arbitrary doubles', async () => {
+    const { numberText } = await import('../../src/schema/values.js');
+    const check = (v: number): void => {
+      expect(numberText(v)).toBe(String(v));
+    };
+    fc.assert(
+      fc.property(fc.integer({ min: -2_200_000_000, max: 2_200_000_000 }), fc.integer({ min: 0, max: 8 }), (m, d) => {
+        check(m / 10 ** d);
+        check(Number((m / 10 ** d).toFixed(Math.min(d, 6))));
+      }),
+      { numRuns: 20000 },
+    );
+    fc.assert(fc.property(fc.double({ noNaN: true }), (v) => {
+      check(v);
+    }), { numRuns: 20000 });
+    fc.assert(fc.property(fc.double({ min: -3e9, max: 3e9, noNaN: true }), (v) => {
+      check(v);
+    }), { numRuns: 20000 });
+    for (const v of [0, -0, 1e-6, -1e-6, 1.5e-6, 9.999999e-7, 0.1, 0.2, 0.3, 0.1 + 0.2, 2147483647.5, 2147483648.5, -2147483647.9, 1 / 3, 123456.123456, 99.99, 0.000001, 0.0000015, Infinity, -Infinity])
+      check(v);
+  });
+});
