@@ -92,6 +92,11 @@ function parseNumber(s: string, decimalComma: boolean): boolean {
       numIsInt = false;
       return true;
     }
+    // after the fraction only an exponent or trailing spaces can follow (dates and times stop here)
+    if (i < len && digits > 0 && c !== 101 && c !== 69 && !isWs(c)) return false;
+  } else if (intDigits > 0 && i < len && c !== 46 && c !== 44 && c !== 101 && c !== 69 && !isWs(c)) {
+    // after leading digits only a decimal mark, a group dot, an exponent or trailing spaces can follow
+    return false;
   }
   return parseNumberGeneral(s, decimalComma);
 }
