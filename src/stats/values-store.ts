@@ -40,22 +40,14 @@ function placesOf(v: number): number {
   return -1;
 }
 
-/** Pack a full chunk when every value survives it exactly; else the chunk as is. */
+/**
+ * Pack a full chunk when every value survives it exactly; else the chunk as is. One pass at the places d needed
+ * so far; when a value needs more, the values before it are packed again at the new d (at most 6 times).
+ */
 function pack(ch: Float64Array): Float64Array | PackedChunk {
-  let d = 0;
-  for (let i = 0; i < ch.length; i++) {
-    const v = ch[i]!;
-    if (v !== v) continue;
-    if (v === 0 && 1 / v < 0) return ch; // -0 would come back as +0
-    const p = POW10[d]!;
-    const m = Math.round(v * p);
-    if (m / p === v && Math.abs(m) < 0x7fffffff) continue;
-    const need = placesOf(v);
-    if (need < 0) return ch;
-    d = Math.max(d, need);
-  }
-  const p = POW10[d]!;
   const ints = new Int32Array(ch.length);
+  let d = 0;
+  let p = 1;
   for (let i = 0; i < ch.length; i++) {
     const v = ch[i]!;
     if (v !== v) {
@@ -63,10 +55,31 @@ function pack(ch: Float64Array): Float64Array | PackedChunk {
       continue;
     }
     const m = Math.round(v * p);
-    if (m / p !== v || Math.abs(m) >= 0x7fffffff) return ch; // a value fine at fewer places but not at d
-    ints[i] = m;
+    if (m / p === v && Math.abs(m) < 0x7fffffff) {
+      if (m === 0 && 1 / v < 0) return ch; // -0 would come back as +0
+      ints[i] = m;
+      continue;
+    }
+    const need = placesOf(v);
+    // unpackable, or fine at fewer places but not at d
+    if (need <= d) return ch;
+    d = need;
+    p = POW10[d]!;
+    if (!repack(ch, ints, i + 1, p)) return ch;
   }
   return { ints, scale: d };
+}
+
+/** ints[0..end) = the values of ch at the scale p, or false when one does not survive it. */
+function repack(ch: Float64Array, ints: Int32Array, end: number, p: number): boolean {
+  for (let j = 0; j < end; j++) {
+    const v = ch[j]!;
+    if (v !== v) continue;
+    const m = Math.round(v * p);
+    if (m / p !== v || Math.abs(m) >= 0x7fffffff) return false;
+    ints[j] = m;
+  }
+  return true;
 }
 
 /**
