@@ -36,3 +36,27 @@ describe('profile text min/max', () => {
     );
   });
 });
+
+describe('profile cell hashes', () => {
+  it('hash every text and date cell as hashString of its text, repeated short values included', async () => {
+    const { hashString } = await import('../../src/stats/hash.js');
+    const words = ['a', 'Beauty', 'Toys', '2024-01-02', '2023-01-02', '2024-02-01', 'x y', 'ab', 'ba', '12345678901x', '123456789012x', 'é€'];
+    const st = initProfile({ exactBudgetBytes: 1 << 20 } as AuditOptions);
+    let row = 1;
+    for (let b = 0; b < 4; b++) {
+      const cells = Array.from({ length: 3000 }, (_, i) => (i % 7 === 0 ? `w${(i * 7919 + b) % 5000}` : words[(i * 31 + b) % words.length]!));
+      const view = viewBatch({ columns: ['x'], data: [cells], length: cells.length, firstRow: row, lines: null }, opts);
+      row += cells.length;
+      updateProfile(st, view);
+      const hash = view.views[0]!.hash!;
+      let ok = true;
+      for (let i = 0; i < cells.length; i++) {
+        const kind = view.views[0]!.kind[i]!;
+        if (kind !== 6 && kind !== 4) continue; // TEXT, DATE
+        const h = hashString(cells[i]!);
+        ok &&= hash[2 * i] === h[0] && hash[2 * i + 1] === h[1];
+      }
+      expect(ok).toBe(true);
+    }
+  });
+});
