@@ -384,6 +384,9 @@ function monthPrefix(s: string, i: number): boolean {
 
 /** Parse a date or datetime. Results in dateOut/dateAlt/dateHasTime/dateEvidence. */
 function parseDate(raw: string, dayFirst: boolean | null): boolean {
+  // a text starting with a letter is a date only after a month name (below): most words end here
+  const r0 = raw.charCodeAt(0) | 32;
+  if (r0 >= 97 && r0 <= 122 && !monthPrefix(raw, 0)) return false;
   let s = raw;
   let i = 0;
   let n = s.length;
