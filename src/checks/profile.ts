@@ -61,6 +61,17 @@ const HIST_BINS = 20;
 // eslint-disable-next-line no-control-regex
 const CONTROL_RE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
+/** CONTROL_RE.test(t); short texts by a loop (cheaper than a regular expression call). */
+function hasControl(t: string): boolean {
+  const n = t.length;
+  if (n > 32) return CONTROL_RE.test(t);
+  for (let i = 0; i < n; i++) {
+    const c = t.charCodeAt(i);
+    if (c < 32 ? c !== 9 && c !== 10 && c !== 13 : c >= 0x7f && c <= 0x9f) return true;
+  }
+  return false;
+}
+
 export interface ColumnState {
   name: string;
   /** 1-based row where this column state starts (columns can appear late in JSON Lines). */
@@ -292,6 +303,35 @@ function columnDistinct(st: ColumnState, sorted: Float64Array | null): { count: 
   return r;
 }
 
+/**
+ * Code units i, i+1, i+2 of t as one number ordered like those three characters (each code unit + 1 in 17 bits,
+ * 0 past the end, so a shorter text comes first): < 2^51, exact.
+ */
+function key3(t: string, i: number): number {
+  const n = t.length;
+  return (
+    (i < n ? t.charCodeAt(i) + 1 : 0) * 17179869184 + (i + 1 < n ? t.charCodeAt(i + 1) + 1 : 0) * 131072 + (i + 2 < n ? t.charCodeAt(i + 2) + 1 : 0)
+  );
+}
+
+/** t < u, given key3(u, 0) and key3(u, 3): the first six characters decide unless they are equal. */
+function textLess(t: string, u: string, uA: number, uB: number): boolean {
+  const a = key3(t, 0);
+  if (a !== uA) return a < uA;
+  const b = key3(t, 3);
+  if (b !== uB) return b < uB;
+  return t < u;
+}
+
+/** t > u, given key3(u, 0) and key3(u, 3). */
+function textGreater(t: string, u: string, uA: number, uB: number): boolean {
+  const a = key3(t, 0);
+  if (a !== uA) return a > uA;
+  const b = key3(t, 3);
+  if (b !== uB) return b > uB;
+  return t > u;
+}
+
 export function updateColumn(st: ColumnState, b: BatchView, c: number, budget: number): void {
   const view = b.views[c]!;
   const n = b.length;
@@ -303,6 +343,9 @@ export function updateColumn(st: ColumnState, b: BatchView, c: number, budget: n
   let anyNum = false;
   const kinds = st.kinds;
   const ex = st.kindExamples;
+  // kinds still short of 5 examples, as bits
+  let needEx = 0;
+  for (let k = 0; k < KINDS; k++) if (ex[k]!.length < 5) needEx |= 1 << k;
   const dist = st.distinct;
   const top = st.top;
   const hashes = (view.hash = new Uint32Array(2 * n));
@@ -314,6 +357,11 @@ export function updateColumn(st: ColumnState, b: BatchView, c: number, budget: n
   // text min/max: a first character above the minimum's (below the maximum's) decides without comparing strings
   let tMinC = tMin === null ? 0x10000 : tMin.length ? tMin.charCodeAt(0) : -1;
   let tMaxC = tMax === null || tMax.length === 0 ? -1 : tMax.charCodeAt(0);
+  // on a tie of first characters, the next five decide most comparisons without comparing strings (see textLess)
+  let mnA = tMin === null ? 0 : key3(tMin, 0);
+  let mnB = tMin === null ? 0 : key3(tMin, 3);
+  let mxA = tMax === null ? 0 : key3(tMax, 0);
+  let mxB = tMax === null ? 0 : key3(tMax, 3);
   for (let i = 0; i < n; i++) {
     const k = kind[i]!;
     kinds[k]!++;
@@ -324,7 +372,10 @@ export function updateColumn(st: ColumnState, b: BatchView, c: number, budget: n
       continue;
     }
     const t = text[i]!;
-    if (ex[k]!.length < 5) addExample(ex[k]!, { row: first + i, line: lines ? lines[i]! : null, value: t });
+    if ((needEx & (1 << k)) !== 0) {
+      addExample(ex[k]!, { row: first + i, line: lines ? lines[i]! : null, value: t });
+      if (ex[k]!.length >= 5) needEx &= ~(1 << k);
+    }
     let h: Uint32Array;
     // past 10,000 distinct values top counts are already a Misra-Gries estimate: feed it every 8th row (weight 8)
     const wantKey = !sampleTop || (first + i) % TOP_SAMPLE === 0;
@@ -345,8 +396,18 @@ export function updateColumn(st: ColumnState, b: BatchView, c: number, budget: n
             sampleTop ||= tkApproximate(top);
           }
           const c0 = t.length ? t.charCodeAt(0) : -1;
-          if (c0 <= tMinC && (tMin === null || t < tMin)) (tMin = flat(t)), (tMinC = c0);
-          if (c0 >= tMaxC && (tMax === null || t > tMax)) (tMax = flat(t)), (tMaxC = c0);
+          if (c0 <= tMinC && (tMin === null || c0 < tMinC || textLess(t, tMin, mnA, mnB))) {
+            tMin = flat(t);
+            tMinC = c0;
+            mnA = key3(t, 0);
+            mnB = key3(t, 3);
+          }
+          if (c0 >= tMaxC && (tMax === null || c0 > tMaxC || textGreater(t, tMax, mxA, mxB))) {
+            tMax = flat(t);
+            tMaxC = c0;
+            mxA = key3(t, 0);
+            mxB = key3(t, 3);
+          }
           continue;
         }
         topNumber = true;
@@ -359,7 +420,7 @@ export function updateColumn(st: ColumnState, b: BatchView, c: number, budget: n
         h = hashString(t);
         if (k === Kind.TEXT) {
           if (isDigitCode(t)) st.codes++;
-          if (CONTROL_RE.test(t)) {
+          if (hasControl(t)) {
             st.control++;
             if (st.controlExamples.length < 5)
               addExample(st.controlExamples, { row: first + i, line: lines ? lines[i]! : null, value: t });
@@ -393,8 +454,18 @@ export function updateColumn(st: ColumnState, b: BatchView, c: number, budget: n
       sampleTop ||= tkApproximate(top);
     }
     const c0 = t.length ? t.charCodeAt(0) : -1;
-    if (c0 <= tMinC && (tMin === null || t < tMin)) (tMin = flat(t)), (tMinC = c0);
-    if (c0 >= tMaxC && (tMax === null || t > tMax)) (tMax = flat(t)), (tMaxC = c0);
+    if (c0 <= tMinC && (tMin === null || c0 < tMinC || textLess(t, tMin, mnA, mnB))) {
+      tMin = flat(t);
+      tMinC = c0;
+      mnA = key3(t, 0);
+      mnB = key3(t, 3);
+    }
+    if (c0 >= tMaxC && (tMax === null || c0 > tMaxC || textGreater(t, tMax, mxA, mxB))) {
+      tMax = flat(t);
+      tMaxC = c0;
+      mxA = key3(t, 0);
+      mxB = key3(t, 3);
+    }
   }
   st.tMin = tMin;
   st.tMax = tMax;

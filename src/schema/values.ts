@@ -60,6 +60,49 @@ let numIsInt = false;
  * On success the value is in `numOut` and `numIsInt` says whether it was written as an integer.
  */
 function parseNumber(s: string, decimalComma: boolean): boolean {
+  // fast path: -?[0-9]+ or -?[0-9]*<mark>[0-9]* with 1 to 15 digits, nothing else (no spaces, '+', exponent or
+  // group dots); anything else, and integer codes with a leading zero, go the general way below
+  const len = s.length;
+  let i = 0;
+  let c = s.charCodeAt(0);
+  if (c === 45) c = s.charCodeAt(++i);
+  const d0 = i;
+  let all = 0;
+  while (c >= 48 && c <= 57) {
+    all = all * 10 + (c - 48);
+    c = s.charCodeAt(++i);
+  }
+  const intDigits = i - d0;
+  if (i === len) {
+    if (intDigits > 0 && intDigits <= 15 && (intDigits === 1 || s.charCodeAt(d0) !== 48)) {
+      numOut = d0 > 0 ? -all : all;
+      numIsInt = true;
+      return true;
+    }
+  } else if (c === (decimalComma ? 44 : 46)) {
+    const f0 = ++i;
+    c = s.charCodeAt(i);
+    while (c >= 48 && c <= 57) {
+      all = all * 10 + (c - 48);
+      c = s.charCodeAt(++i);
+    }
+    const digits = intDigits + i - f0;
+    if (i === len && digits > 0 && digits <= 15) {
+      const v = all / POW10[i - f0]!;
+      numOut = d0 > 0 ? -v : v;
+      numIsInt = false;
+      return true;
+    }
+    // after the fraction only an exponent or trailing spaces can follow (dates and times stop here)
+    if (i < len && digits > 0 && c !== 101 && c !== 69 && !isWs(c)) return false;
+  } else if (intDigits > 0 && i < len && c !== 46 && c !== 44 && c !== 101 && c !== 69 && !isWs(c)) {
+    // after leading digits only a decimal mark, a group dot, an exponent or trailing spaces can follow
+    return false;
+  }
+  return parseNumberGeneral(s, decimalComma);
+}
+
+function parseNumberGeneral(s: string, decimalComma: boolean): boolean {
   let i = 0;
   let n = s.length;
   while (i < n && isWs(s.charCodeAt(i))) i++;
@@ -158,6 +201,31 @@ function parseNumber(s: string, decimalComma: boolean): boolean {
   return true;
 }
 
+const ZEROS = ['', '0', '00', '000', '0000', '00000'];
+
+/**
+ * String(v), faster for decimals of 1 to 6 places within +-2^31 (prices, amounts, rates read from JSON): with d the
+ * fewest places such that m = round(|v| * 10^d) gives m / 10^d === |v|, the text is the integer part, '.', and the
+ * d fraction digits of m. That is String(v): m / 10^d is the only d-place decimal that reads back as v (|v| * 10^d
+ * < 2^51 is within 0.25 of the product computed, and a decimal reading back as v within 10^6 ulp(v) / 2 < 0.12 of
+ * it), no decimal of fewer places does (d is the fewest), so its digits are the shortest that round-trip, and the
+ * only ones of that length; |v| >= 1e-6 keeps the plain (not exponent) form. Integers and anything else: String.
+ */
+export function numberText(v: number): string {
+  const a = v < 0 ? -v : v;
+  if (!(a >= 1e-6 && a < 2147483648) || Number.isInteger(a)) return String(v);
+  for (let d = 1; d <= 6; d++) {
+    const p = POW10[d]!;
+    const m = Math.round(a * p);
+    if (m / p === a) {
+      const ip = Math.floor(a);
+      const fs = String(m - ip * p);
+      return (v < 0 ? '-' : '') + ip + '.' + ZEROS[d - fs.length]! + fs;
+    }
+  }
+  return String(v);
+}
+
 export function toNumber(s: string, decimalComma = false): number | null {
   return parseNumber(s, decimalComma) ? numOut : null;
 }
@@ -174,6 +242,12 @@ function d2(s: string, i: number): number {
   const b = s.charCodeAt(i + 1) - 48;
   if (a < 0 || a > 9 || b < 0 || b > 9) return -1;
   return a * 10 + b;
+}
+
+function d4(s: string, i: number): number {
+  const a = d2(s, i);
+  const b = d2(s, i + 2);
+  return a < 0 || b < 0 ? -1 : a * 100 + b;
 }
 
 /** Parse `HH:MM[:SS[.fff]][zone]` starting at i; returns ms offset of the day (UTC-adjusted) or NaN. */
@@ -249,10 +323,23 @@ function readInt(s: string, i: number, n: number, maxLen: number): [number, numb
   return j === i ? [-1, i] : [v, j];
 }
 
+/**
+ * Date.UTC(y, m - 1, d) for a valid date of a year from 100 on (days from the civil date, H. Hinnant's algorithm),
+ * without the builtin call.
+ */
+function utcMs(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const mp = m > 2 ? m - 3 : m + 9;
+  const doy = Math.floor((153 * mp + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return (era * 146097 + doe - 719468) * 86400000;
+}
+
 function finishDate(s: string, j: number, n: number, y: number, m: number, d: number): boolean {
-  if (!validYmd(y, m, d)) return false;
-  const base = Date.UTC(y, m - 1, d);
-  if (y < 100) return false;
+  if (!validYmd(y, m, d) || y < 100) return false;
+  const base = utcMs(y, m, d);
   if (j === n) {
     dateOut = base;
     dateHasTime = false;
@@ -269,8 +356,38 @@ function finishDate(s: string, j: number, n: number, y: number, m: number, d: nu
   return true;
 }
 
+/** Whether s[i..i+3) is, in any case, the 3-letter abbreviation of a month. */
+function monthPrefix(s: string, i: number): boolean {
+  const a = s.charCodeAt(i) | 32;
+  const b = s.charCodeAt(i + 1) | 32;
+  const c = s.charCodeAt(i + 2) | 32;
+  switch (a) {
+    case 106: // j: jan jun jul
+      return (b === 97 && c === 110) || (b === 117 && (c === 110 || c === 108));
+    case 102: // feb
+      return b === 101 && c === 98;
+    case 109: // mar may
+      return b === 97 && (c === 114 || c === 121);
+    case 97: // apr aug
+      return (b === 112 && c === 114) || (b === 117 && c === 103);
+    case 115: // sep
+      return b === 101 && c === 112;
+    case 111: // oct
+      return b === 99 && c === 116;
+    case 110: // nov
+      return b === 111 && c === 118;
+    case 100: // dec
+      return b === 101 && c === 99;
+    default:
+      return false;
+  }
+}
+
 /** Parse a date or datetime. Results in dateOut/dateAlt/dateHasTime/dateEvidence. */
 function parseDate(raw: string, dayFirst: boolean | null): boolean {
+  // a text starting with a letter is a date only after a month name (below): most words end here
+  const r0 = raw.charCodeAt(0) | 32;
+  if (r0 >= 97 && r0 <= 122 && !monthPrefix(raw, 0)) return false;
   let s = raw;
   let i = 0;
   let n = s.length;
@@ -286,6 +403,13 @@ function parseDate(raw: string, dayFirst: boolean | null): boolean {
   dateEvidence = 0;
   const c0 = s.charCodeAt(0);
   if (c0 >= 48 && c0 <= 57) {
+    if (n >= 10 && s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45) {
+      // YYYY-MM-DD with two-digit month and day: what the general path below reads, without its readInt pairs
+      const y = d4(s, 0);
+      const m = d2(s, 5);
+      const d = d2(s, 8);
+      if (y >= 0 && m >= 0 && d >= 0) return finishDate(s, 10, n, y, m, d);
+    }
     const [a, j1] = readInt(s, 0, n, 4);
     if (j1 >= n) return false;
     const sep = s.charCodeAt(j1);
@@ -336,6 +460,8 @@ function parseDate(raw: string, dayFirst: boolean | null): boolean {
   }
   // Mon D YYYY, Mon D, YYYY
   if ((c0 | 32) >= 97 && (c0 | 32) <= 122) {
+    // every month name starts with its 3-letter abbreviation: other words fail here without a scan or slice
+    if (!monthPrefix(s, 0)) return false;
     let j = 0;
     while (j < n && ((s.charCodeAt(j) | 32) >= 97 && (s.charCodeAt(j) | 32) <= 122)) j++;
     // month names have 3 to 9 letters and are followed by '.' or ' ': most words fail here without a slice
@@ -363,6 +489,8 @@ export function parseDateValue(s: string, dayFirst: boolean | null = null): { ms
 function isBoolWord(s: string): number {
   const n = s.length;
   if (n < 2 || n > 5) return -1;
+  const c = s.charCodeAt(0) | 32; // t(rue) y(es) f(alse) n(o), any case: other words skip toLowerCase
+  if (c !== 116 && c !== 121 && c !== 102 && c !== 110) return -1;
   const l = s.toLowerCase();
   if (l === 'true' || l === 'yes') return 1;
   if (l === 'false' || l === 'no') return 0;

@@ -41,6 +41,8 @@ export interface DistinctState {
   log: Uint32Array[] | null;
   /** Pairs in the log. */
   logLen: number;
+  /** Pairs in the log right after its last compaction (distinct): equal to logLen while nothing was added since. */
+  logDistinct: number;
   /** Distinct hashes at which the set next considers handing over to the log. */
   nextCheck: number;
   /** HLL registers, null while exact. */
@@ -63,6 +65,7 @@ export function dcNew(budgetBytes: number): DistinctState {
     set: limit > 0 ? hs64New(Math.min(limit, 64)) : null,
     log: null,
     logLen: 0,
+    logDistinct: -1,
     nextCheck: LOG_CHECK_AT,
     hll: limit > 0 ? null : new Uint8Array(HLL_M),
   };
@@ -155,44 +158,115 @@ function logAppend(s: DistinctState, hi: number, lo: number): void {
 }
 
 /**
- * Sort and de-duplicate the log in place; past `limit` distinct hashes switch to the sketch.
- * Returns the number of distinct hashes (or -1 when sketched).
+ * De-duplicate the log in place (the surviving hashes end up sorted); past `limit` distinct hashes switch to
+ * the sketch. Returns the number of distinct hashes (or -1 when sketched).
+ *
+ * The hashes are spread over buckets by the top bits of `hi` (a counting pass and a scatter into one array),
+ * so equal hashes share a bucket; a bucket holds about 8 hashes and is sorted by insertion, a larger one (many
+ * equal hashes, or bad luck) by BigUint64Array#sort on its part of the array.
  */
 function compact(s: DistinctState): number {
   const n = s.logLen;
+  if (n === s.logDistinct) return n; // nothing added since the last compaction (counted twice at the end)
   const all = new BigUint64Array(n);
   const words = new Uint32Array(all.buffer);
   const log = s.log!;
-  // as 64-bit integers hi * 2^32 + lo (little-endian: the low word first); sorted only to find equal keys
-  const hiAt = LITTLE_ENDIAN ? 1 : 0;
-  for (let c = 0, k = 0; c < log.length; c++) {
-    const ch = log[c]!;
-    const m = Math.min(LOG_CHUNK, n - c * LOG_CHUNK);
-    for (let i = 0; i < m; i++, k++) {
-      words[2 * k + hiAt] = ch[2 * i]!;
-      words[2 * k + 1 - hiAt] = ch[2 * i + 1]!;
-    }
-  }
-  all.sort();
-  let u = 0;
-  for (let k = 0; k < n; k++) {
-    if (k > 0 && words[2 * k] === words[2 * k - 2] && words[2 * k + 1] === words[2 * k - 1]) continue;
-    words[2 * u] = words[2 * k]!;
-    words[2 * u + 1] = words[2 * k + 1]!;
-    u++;
-  }
+  let bits = 1;
+  while (bits < 20 && n >>> (bits + 3) > 0) bits++;
+  const shift = 32 - bits;
+  const nb = 1 << bits;
+  const starts = new Int32Array(nb + 1);
+  for (let c = 0; c < log.length; c++) bucketCounts(log[c]!, Math.min(LOG_CHUNK, n - c * LOG_CHUNK), shift, starts);
+  for (let b = 0; b < nb; b++) starts[b + 1]! += starts[b]!;
+  const fill = starts.slice(0, nb);
+  for (let c = 0; c < log.length; c++) bucketScatter(log[c]!, Math.min(LOG_CHUNK, n - c * LOG_CHUNK), shift, fill, words);
   s.log = [];
   s.logLen = 0;
+  const u = sortBuckets(all, words, starts, nb);
   if (u > s.limit) {
-    const regs = new Uint8Array(HLL_M);
-    for (let k = 0; k < u; k++) hllAdd(regs, words[2 * k + hiAt]!, words[2 * k + 1 - hiAt]!);
     s.log = null;
-    s.hll = regs;
+    s.hll = hllOfWords(words, u);
     return -1;
   }
   // u <= limit: refilling cannot trigger another compaction
-  for (let k = 0; k < u; k++) logAppend(s, words[2 * k + hiAt]!, words[2 * k + 1 - hiAt]!);
+  refill(s, words, u);
+  s.logDistinct = u;
   return u;
+}
+
+// compact's loops, one per function: each is optimized with the type feedback of its own runs (compact runs
+// rarely, mostly once per column at the end, and a function of many loops was recompiled on stack at each)
+
+// words hold 64-bit integers hi * 2^32 + lo (little-endian: the low word first), for BigUint64Array#sort
+const HI_AT = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+const LO_AT = 1 - HI_AT;
+
+function bucketCounts(ch: Uint32Array, m: number, shift: number, starts: Int32Array): void {
+  for (let i = 0; i < m; i++) starts[(ch[2 * i]! >>> shift) + 1]!++;
+}
+
+function bucketScatter(ch: Uint32Array, m: number, shift: number, fill: Int32Array, words: Uint32Array): void {
+  for (let i = 0; i < m; i++) {
+    const hi = ch[2 * i]!;
+    const k = fill[hi >>> shift]!++;
+    words[2 * k + HI_AT] = hi;
+    words[2 * k + LO_AT] = ch[2 * i + 1]!;
+  }
+}
+
+/** Sort each bucket and drop repeated hashes (equal hashes share a bucket); returns how many are left, in front. */
+function sortBuckets(all: BigUint64Array, words: Uint32Array, starts: Int32Array, nb: number): number {
+  let u = 0;
+  for (let b = 0; b < nb; b++) {
+    const a = starts[b]!;
+    const e = starts[b + 1]!;
+    if (e - a > 32) all.subarray(a, e).sort();
+    else if (e - a > 1) insertionSort(words, a, e);
+    for (let k = a; k < e; k++) {
+      if (k > a && words[2 * k] === words[2 * k - 2] && words[2 * k + 1] === words[2 * k - 1]) continue;
+      words[2 * u] = words[2 * k]!;
+      words[2 * u + 1] = words[2 * k + 1]!;
+      u++;
+    }
+  }
+  return u;
+}
+
+function insertionSort(words: Uint32Array, a: number, e: number): void {
+  for (let i = a + 1; i < e; i++) {
+    const hi = words[2 * i + HI_AT]!;
+    const lo = words[2 * i + LO_AT]!;
+    let j = i - 1;
+    for (; j >= a; j--) {
+      const hj = words[2 * j + HI_AT]!;
+      if (hj < hi || (hj === hi && words[2 * j + LO_AT]! <= lo)) break;
+      words[2 * j + 2] = words[2 * j]!;
+      words[2 * j + 3] = words[2 * j + 1]!;
+    }
+    words[2 * j + 2 + HI_AT] = hi;
+    words[2 * j + 2 + LO_AT] = lo;
+  }
+}
+
+function hllOfWords(words: Uint32Array, u: number): Uint8Array {
+  const regs = new Uint8Array(HLL_M);
+  for (let k = 0; k < u; k++) hllAdd(regs, words[2 * k + HI_AT]!, words[2 * k + LO_AT]!);
+  return regs;
+}
+
+/** The log (emptied) refilled with the u pairs in front of words: what u logAppend calls would write, in chunks at once. */
+function refill(s: DistinctState, words: Uint32Array, u: number): void {
+  const log = s.log!;
+  for (let k = 0; k < u; k += LOG_CHUNK) {
+    const ch = new Uint32Array(2 * LOG_CHUNK);
+    const m = Math.min(LOG_CHUNK, u - k);
+    for (let i = 0; i < m; i++) {
+      ch[2 * i] = words[2 * (k + i) + HI_AT]!;
+      ch[2 * i + 1] = words[2 * (k + i) + LO_AT]!;
+    }
+    log.push(ch);
+  }
+  s.logLen = u;
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;

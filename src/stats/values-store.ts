@@ -40,22 +40,14 @@ function placesOf(v: number): number {
   return -1;
 }
 
-/** Pack a full chunk when every value survives it exactly; else the chunk as is. */
+/**
+ * Pack a full chunk when every value survives it exactly; else the chunk as is. One pass at the places d needed
+ * so far; when a value needs more, the values before it are packed again at the new d (at most 6 times).
+ */
 function pack(ch: Float64Array): Float64Array | PackedChunk {
-  let d = 0;
-  for (let i = 0; i < ch.length; i++) {
-    const v = ch[i]!;
-    if (v !== v) continue;
-    if (v === 0 && 1 / v < 0) return ch; // -0 would come back as +0
-    const p = POW10[d]!;
-    const m = Math.round(v * p);
-    if (m / p === v && Math.abs(m) < 0x7fffffff) continue;
-    const need = placesOf(v);
-    if (need < 0) return ch;
-    d = Math.max(d, need);
-  }
-  const p = POW10[d]!;
   const ints = new Int32Array(ch.length);
+  let d = 0;
+  let p = 1;
   for (let i = 0; i < ch.length; i++) {
     const v = ch[i]!;
     if (v !== v) {
@@ -63,10 +55,31 @@ function pack(ch: Float64Array): Float64Array | PackedChunk {
       continue;
     }
     const m = Math.round(v * p);
-    if (m / p !== v || Math.abs(m) >= 0x7fffffff) return ch; // a value fine at fewer places but not at d
-    ints[i] = m;
+    if (m / p === v && Math.abs(m) < 0x7fffffff) {
+      if (m === 0 && 1 / v < 0) return ch; // -0 would come back as +0
+      ints[i] = m;
+      continue;
+    }
+    const need = placesOf(v);
+    // unpackable, or fine at fewer places but not at d
+    if (need <= d) return ch;
+    d = need;
+    p = POW10[d]!;
+    if (!repack(ch, ints, i + 1, p)) return ch;
   }
   return { ints, scale: d };
+}
+
+/** ints[0..end) = the values of ch at the scale p, or false when one does not survive it. */
+function repack(ch: Float64Array, ints: Int32Array, end: number, p: number): boolean {
+  for (let j = 0; j < end; j++) {
+    const v = ch[j]!;
+    if (v !== v) continue;
+    const m = Math.round(v * p);
+    if (m / p !== v || Math.abs(m) >= 0x7fffffff) return false;
+    ints[j] = m;
+  }
+  return true;
 }
 
 /**
@@ -151,6 +164,8 @@ export function vsSorted(s: ValuesStore): Float64Array {
     if (ch instanceof Float64Array) for (let i = 0; i < m; i++) n += ch[i] === ch[i] ? 1 : 0;
     else for (let i = 0; i < m; i++) n += ch.ints[i] === PACKED_NAN ? 0 : 1;
   }
+  const scaled = sortedScaled(s, n);
+  if (scaled !== null) return scaled;
   const out = new Float64Array(n);
   let k = 0;
   for (let c = 0; c < s.chunks.length; c++) {
@@ -163,6 +178,165 @@ export function vsSorted(s: ValuesStore): Float64Array {
   }
   sortFloat64(out);
   return out;
+}
+
+/**
+ * vsSorted for stores whose values are all decimals of at most 6 places (every full chunk packed, the last chunk
+ * such decimals too, no -0): the values as integer multiples k of 10^-D (D the most places of any chunk), sorted
+ * as unsigned offsets from the smallest by an LSD radix sort (11-bit digits, only as many passes as the range
+ * needs: 1 to 3 instead of the 6 of doubles), then decoded as k / 10^D. A value m / 10^d of a chunk packed at
+ * d places is k / 10^D with k = m * 10^(D-d), the same rational and so the same correctly rounded double; a value
+ * of the last chunk is taken only when k / 10^D gives it back. Equal arrays to sorting the doubles.
+ * Null (the caller sorts the doubles) when a value does not fit or the offsets span 2^32 or more.
+ */
+function sortedScaled(s: ValuesStore, n: number): Float64Array | null {
+  if (n < 4096) return null;
+  const chunks = s.chunks;
+  let D = 0;
+  for (let c = 0; c < chunks.length; c++) {
+    const ch = chunks[c]!;
+    if (ch instanceof Float64Array) {
+      // a full chunk left unpacked has a value that does not pack: only the last one is still open
+      if (c !== chunks.length - 1 || s.length - c * CHUNK >= CHUNK) return null;
+      D = placesOfAll(ch, s.length - c * CHUNK, D);
+      if (D < 0) return null;
+    } else if (ch.scale > D) D = ch.scale;
+  }
+  const P = POW10[D]!;
+  // pass 1: smallest and largest key (and the last chunk's values checked at D places)
+  kMin = Infinity;
+  kMax = -Infinity;
+  for (let c = 0; c < chunks.length; c++) {
+    const ch = chunks[c]!;
+    const m = Math.min(CHUNK, s.length - c * CHUNK);
+    if (ch instanceof Float64Array) {
+      if (!rangeFloat(ch, m, P)) return null;
+    } else rangePacked(ch.ints, m, POW10[D - ch.scale]!);
+  }
+  const min = kMin;
+  const range = kMax - min;
+  if (!(range <= 0xffffffff)) return null;
+  // pass 2: unsigned offsets from min
+  let keys = new Uint32Array(n);
+  let j = 0;
+  for (let c = 0; c < chunks.length; c++) {
+    const ch = chunks[c]!;
+    const m = Math.min(CHUNK, s.length - c * CHUNK);
+    j = ch instanceof Float64Array ? keysFloat(keys, j, ch, m, P, min) : keysPacked(keys, j, ch.ints, m, POW10[D - ch.scale]!, min);
+  }
+  if (range > 0) {
+    const passes = range < 2048 ? 1 : range < 2 ** 22 ? 2 : 3;
+    let tmp = new Uint32Array(n);
+    const counts = new Int32Array(3 * 2048);
+    digitCounts(keys, counts);
+    for (let p = 0; p < passes; p++) {
+      scatter(keys, tmp, counts, p * 2048, 11 * p);
+      const t = keys;
+      keys = tmp;
+      tmp = t;
+    }
+  }
+  const out = new Float64Array(n);
+  decodeKeys(keys, out, min, P);
+  return out;
+}
+
+// sortedScaled's loops, one per function: each is optimized on its own, with the type feedback of its own runs
+// (one function of many loops, called once per column, was compiled on stack again and again as it reached each)
+
+let kMin = Infinity;
+let kMax = -Infinity;
+
+/** The most places (at least d) any value of ch[0..m) needs, or -1 when one is not a decimal of <= 6 places or is -0. */
+function placesOfAll(ch: Float64Array, m: number, d: number): number {
+  for (let i = 0; i < m; i++) {
+    const v = ch[i]!;
+    if (v !== v) continue;
+    if (v === 0 && 1 / v < 0) return -1;
+    const p = POW10[d]!;
+    const k = Math.round(v * p);
+    if (k / p === v && Math.abs(k) < 0x7fffffff) continue;
+    const need = placesOf(v);
+    if (need < 0) return -1;
+    if (need > d) d = need;
+  }
+  return d;
+}
+
+function rangeFloat(ch: Float64Array, m: number, P: number): boolean {
+  let lo = kMin;
+  let hi = kMax;
+  for (let i = 0; i < m; i++) {
+    const v = ch[i]!;
+    if (v !== v) continue;
+    const k = Math.round(v * P);
+    if (k / P !== v) return false;
+    if (k < lo) lo = k;
+    if (k > hi) hi = k;
+  }
+  kMin = lo;
+  kMax = hi;
+  return true;
+}
+
+function rangePacked(ints: Int32Array, m: number, f: number): void {
+  let lo = 0x7fffffff;
+  let hi = -0x7fffffff;
+  for (let i = 0; i < m; i++) {
+    const x = ints[i]!;
+    if (x === PACKED_NAN) continue;
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  if (lo > hi) return;
+  if (lo * f < kMin) kMin = lo * f;
+  if (hi * f > kMax) kMax = hi * f;
+}
+
+function keysFloat(keys: Uint32Array, j: number, ch: Float64Array, m: number, P: number, min: number): number {
+  for (let i = 0; i < m; i++) {
+    const v = ch[i]!;
+    if (v === v) keys[j++] = Math.round(v * P) - min;
+  }
+  return j;
+}
+
+function keysPacked(keys: Uint32Array, j: number, ints: Int32Array, m: number, f: number, min: number): number {
+  for (let i = 0; i < m; i++) {
+    const x = ints[i]!;
+    if (x !== PACKED_NAN) keys[j++] = x * f - min;
+  }
+  return j;
+}
+
+function digitCounts(keys: Uint32Array, counts: Int32Array): void {
+  const n = keys.length;
+  for (let i = 0; i < n; i++) {
+    const x = keys[i]!;
+    counts[x & 2047]!++;
+    counts[2048 + ((x >>> 11) & 2047)]!++;
+    counts[4096 + (x >>> 22)]!++;
+  }
+}
+
+/** One LSD pass: counts[base..base+2048) are digit counts, turned into offsets here. */
+function scatter(keys: Uint32Array, tmp: Uint32Array, counts: Int32Array, base: number, shift: number): void {
+  let sum = 0;
+  for (let d = 0; d < 2048; d++) {
+    const cnt = counts[base + d]!;
+    counts[base + d] = sum;
+    sum += cnt;
+  }
+  const n = keys.length;
+  for (let i = 0; i < n; i++) {
+    const x = keys[i]!;
+    tmp[counts[base + ((x >>> shift) & 2047)]!++] = x;
+  }
+}
+
+function decodeKeys(keys: Uint32Array, out: Float64Array, min: number, P: number): void {
+  const n = keys.length;
+  for (let i = 0; i < n; i++) out[i] = (keys[i]! + min) / P;
 }
 
 /** Iterate (row, value) over non-NaN values in row order; stop when fn returns false. */

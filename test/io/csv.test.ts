@@ -340,6 +340,14 @@ describe('quoting', () => {
     expect(r.lines).toEqual([2, 3, 6, 8]);
     expect(r.meta.lineTerminator).toBe('CRLF');
   });
+  it('escaped quotes next to multi-byte characters, and more escaped quotes than the scanner notes', async () => {
+    const many = Array.from({ length: 23 }, (_, i) => `é${i}""`).join('');
+    const r = await read(`a,b\n"""€""𝄞"""" x ""é","${many}"\n"""",""""""""\n`);
+    expect(r.rows).toEqual([
+      ['"€"𝄞"" x "é', many.replaceAll('""', '"')],
+      ['"', '"""'],
+    ]);
+  });
   it('empty quoted fields and a quoted field at end of file', async () => {
     expect((await read('a,b\n"",""')).rows).toEqual([['', '']]);
     expect((await read('a,b\n1,"x"')).rows).toEqual([['1', 'x']]);

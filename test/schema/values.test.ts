@@ -115,3 +115,92 @@ describe('decimal fast path', () => {
     expect(toNumber('123456789012.345')).toBe(123456789012.345);
   });
 });
+
+describe('date fast paths', () => {
+  it('reads every day of years 100..9999 as Date.UTC does (sampled), in each date spelling', () => {
+    const days = [1, 28, 29, 30, 31];
+    for (let y = 100; y <= 9999; y += y < 2100 ? 1 : 37) {
+      for (let m = 1; m <= 12; m++) {
+        for (const d of days) {
+          const dt = new Date(Date.UTC(y, m - 1, d));
+          const valid = dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d;
+          const iso = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+          const got = one(iso);
+          if (valid) {
+            expect(got.kind).toBe(Kind.DATE);
+            expect(got.num).toBe(Date.UTC(y, m - 1, d));
+          } else expect(got.kind).toBe(Kind.TEXT);
+          if (valid && d === 28) {
+            expect(one(iso.replaceAll("-", "/")).num).toBe(Date.UTC(y, m - 1, d));
+            expect(one(`${iso}T12:30:15.5Z`).num).toBe(Date.UTC(y, m - 1, d, 12, 30, 15, 500));
+          }
+        }
+      }
+    }
+  });
+
+  it('keeps the general rules around the ISO fast path', () => {
+    expect(one('2024-4-05').kind).toBe(Kind.DATE);
+    expect(one('2024-04-5').kind).toBe(Kind.DATE);
+    expect(one('2024-04-055').kind).toBe(Kind.TEXT);
+    expect(one('2024-04-05x').kind).toBe(Kind.TEXT);
+    expect(one(' 2024-04-05 ').num).toBe(Date.UTC(2024, 3, 5));
+    expect(one('0099-04-05').kind).toBe(Kind.TEXT);
+    expect(one('2024-13-05').kind).toBe(Kind.TEXT);
+    expect(one('2024-02-30').kind).toBe(Kind.TEXT);
+    expect(one('2024-02-29 23:59').num).toBe(Date.UTC(2024, 1, 29, 23, 59));
+  });
+
+  it('reads month names in any case and leaves other words as text', () => {
+    for (const [t, m] of [['Jan 5 2024', 0], ['june 5, 2024', 5], ['JUL 5 2024', 6], ['Sept. 5 2024', 8], ['aug 5 2024', 7], ['December 5 2024', 11], ['mAy 5 2024', 4]] as const)
+      expect(one(t).num).toBe(Date.UTC(2024, m, 5));
+    for (const t of ['Janet 5 2024', 'order 5 2024', 'Marching on', 'Octopus 5 2024', 'dog 5 2024']) expect(one(t).kind).toBe(Kind.TEXT);
+    for (const [t, k] of [['TRUE', Kind.BOOL], ['No', Kind.BOOL], ['yes', Kind.BOOL], ['Toys', Kind.TEXT], ['nope', Kind.TEXT], ['f', Kind.TEXT]] as const) expect(one(t).kind).toBe(k);
+  });
+});
+
+describe('number fast path', () => {
+  it('plain integers and decimals read as Number(text) with their kind; leading-zero codes stay text', () => {
+    fc.assert(
+      fc.property(fc.boolean(), fc.stringMatching(/^[0-9]{0,17}$/), fc.option(fc.stringMatching(/^[0-9]{0,17}$/)), (neg, a, b) => {
+        const t = (neg ? '-' : '') + a + (b === null ? '' : '.' + b);
+        const digits = a.length + (b?.length ?? 0);
+        const got = one(t);
+        if (digits === 0) expect(got.kind).not.toBe(Kind.INT);
+        else if (b === null && a.length > 1 && a[0] === '0') expect(got.kind).toBe(Kind.TEXT);
+        else {
+          expect(got.kind).toBe(b === null ? Kind.INT : Kind.FLOAT);
+          expect(Object.is(got.num, Number(t))).toBe(true);
+        }
+        const comma = one(t.replace('.', ','), { decimalComma: true });
+        // (a leading comma is not a number start)
+        if (a.length > 0 && digits > 0 && !(b === null && a.length > 1 && a[0] === '0')) expect(Object.is(comma.num, Number(t))).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe('numberText', () => {
+  it('is String(v) for decimals of up to 6 places, integers, tiny, huge and arbitrary doubles', async () => {
+    const { numberText } = await import('../../src/schema/values.js');
+    const check = (v: number): void => {
+      expect(numberText(v)).toBe(String(v));
+    };
+    fc.assert(
+      fc.property(fc.integer({ min: -2_200_000_000, max: 2_200_000_000 }), fc.integer({ min: 0, max: 8 }), (m, d) => {
+        check(m / 10 ** d);
+        check(Number((m / 10 ** d).toFixed(Math.min(d, 6))));
+      }),
+      { numRuns: 20000 },
+    );
+    fc.assert(fc.property(fc.double({ noNaN: true }), (v) => {
+      check(v);
+    }), { numRuns: 20000 });
+    fc.assert(fc.property(fc.double({ min: -3e9, max: 3e9, noNaN: true }), (v) => {
+      check(v);
+    }), { numRuns: 20000 });
+    for (const v of [0, -0, 1e-6, -1e-6, 1.5e-6, 9.999999e-7, 0.1, 0.2, 0.3, 0.1 + 0.2, 2147483647.5, 2147483648.5, -2147483647.9, 1 / 3, 123456.123456, 99.99, 0.000001, 0.0000015, Infinity, -Infinity])
+      check(v);
+  });
+});

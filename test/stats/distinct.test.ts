@@ -153,6 +153,13 @@ describe('distinct count', () => {
       const exact = dcNew(budget);
       for (let i = 0; i < 100_000; i++) addNum(exact, i);
       expect(exact.log).not.toBeNull();
+      // counted twice, then more values (repeats and new ones), then counted again
+      expect(dcCount(exact)).toEqual({ count: 100_000, approximate: false });
+      expect(dcCount(exact)).toEqual({ count: 100_000, approximate: false });
+      for (let i = 90_000; i < 110_000; i++) addNum(exact, i);
+      expect(dcCount(exact)).toEqual({ count: 110_000, approximate: false });
+      for (let i = 0; i < 110_000; i += 7) addNum(exact, i);
+      expect(dcCount(exact)).toEqual({ count: 110_000, approximate: false });
       expect(dcBytes(exact)).toBeLessThan(100_000 * 8 + 600_000);
     });
 

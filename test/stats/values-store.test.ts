@@ -62,6 +62,30 @@ describe('values store', () => {
     );
   });
 
+  it('sorts like the doubles when chunks are packed at different places (integer keys), and falls back when they do not fit', () => {
+    const cases: ((r: () => number, i: number) => number)[] = [
+      (r, i) => (i < CHUNK ? Math.floor(r() * 100) : i < 2 * CHUNK ? Math.floor(r() * 1e5) / 100 : Number((r() * 10).toFixed(6))),
+      (r, i) => (i < CHUNK ? Math.floor(r() * 2e9) - 1e9 : Number((r() * 2000 - 1000).toFixed(6))), // offsets beyond 2^32
+      (r, i) => (i < 2 * CHUNK ? Math.floor(r() * 50) - 25 : r() < 0.5 ? NaN : i % 3 ? 0.5 : 2.25), // last chunk: floats, NaN
+      (r, i) => (i < 2 * CHUNK ? Math.floor(r() * 5000) : i === 2 * CHUNK + 7 ? 1e-9 : 3), // last chunk not decimal
+      (r, i) => (i < 2 * CHUNK ? i % 7 : i === 2 * CHUNK + 7 ? -0 : 0), // -0 in the last chunk
+      () => 42, // one value
+    ];
+    cases.forEach((gen, k) => {
+      const r = rng(100 + k);
+      const n = 2 * CHUNK + 9000;
+      const vals = new Float64Array(n);
+      for (let i = 0; i < n; i++) vals[i] = gen(r, i);
+      const s = store(1, vals);
+      const sorted = Float64Array.from(Array.from(vals).filter((v) => v === v).sort((a, b) => a - b));
+      const got = vsSorted(s);
+      expect(got.length).toBe(sorted.length);
+      let ok = true;
+      for (let j = 0; j < got.length; j++) ok &&= got[j] === sorted[j];
+      expect(ok).toBe(true);
+    });
+  });
+
   it('concatenates packed parts in row order and survives structuredClone', () => {
     const r = rng(9);
     const vals = new Float64Array(2 * CHUNK + 5000).map(() => Math.floor(r() * 1000) / 100);
