@@ -13,7 +13,6 @@
  *   optional seconds, fraction and zone (`Z`, `+02:00`, `+0200`); also a date format above followed by a time.
  *   Times without a zone are UTC. Impossible dates (2024-02-30) are text.
  */
-import { numberText } from './number-text.js';
 import { Kind, type AuditOptions, type BatchView, type Batch, type Cell, type ColumnView } from '../core/types.js';
 
 export const DEFAULT_NA_VALUES = ['', 'NA', 'N/A', 'n/a', 'NaN', 'nan', 'null', 'NULL', 'None', '#N/A', '<NA>'];

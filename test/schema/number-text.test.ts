@@ -1,7 +1,7 @@
 /** numberText equals String for every finite double: random bit patterns, short decimals and their neighbours. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { numberText } from '../../src/schema/number-text.js';
+import { numberText } from '../../src/schema/values.js';
 
 const neighbours = (v: number): number[] => {
   const b = new Float64Array([v]);
