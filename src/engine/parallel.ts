@@ -151,12 +151,12 @@ export interface StartedWorker {
  * Start a worker; with a job it starts on it at once, else it loads its modules (about 50-100 ms of CPU) and waits
  * for `run(job)`: callers start it before planning the split, so the loading overlaps the pre-pass.
  */
-export function startWorker(job?: WorkerJob): StartedWorker {
+export function startWorker(job?: WorkerJob, youngGenerationMb?: number): StartedWorker {
   // a small heap: the worker's long-lived state is typed arrays (outside the heap) and capped maps, so a tight
   // old generation only makes V8 collect the garbage of finished batches (chunk strings) sooner
   const w = new Worker(new URL('./worker.js', import.meta.url), {
     workerData: job ?? null,
-    resourceLimits: { maxOldGenerationSizeMb: 256 },
+    resourceLimits: { maxOldGenerationSizeMb: 256, ...(youngGenerationMb ? { maxYoungGenerationSizeMb: youngGenerationMb } : {}) },
   });
   const result = new Promise<WorkerResult>((resolve, reject) => {
     let settled = false;
@@ -263,7 +263,9 @@ export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | n
   const csv = input.format === 'csv' || input.format === 'tsv';
   // CSV, JSON Lines: the worker loads its modules while this thread plans the split (Parquet: once the footer
   // shows more than one row group)
-  let worker: StartedWorker | null = input.format === 'parquet' ? null : startWorker();
+  // CSV and JSON Lines: a young generation of 8 MB in the worker keeps two threads under 300 MB on 1M rows
+  // (316 -> 289 MB CSV, 281 -> 270 JSONL, no CPU change measured); for Parquet it cost 8% CPU (351 -> 308 MB)
+  let worker: StartedWorker | null = input.format === 'parquet' ? null : startWorker(undefined, 8);
   const unplanned = async (): Promise<null> => {
     await worker?.stop();
     return null;
