@@ -380,6 +380,8 @@ export function updateColumn(st: ColumnState, b: BatchView, c: number, budget: n
     // past 10,000 distinct values top counts are already a Misra-Gries estimate: feed it every 8th row (weight 8)
     const wantKey = !sampleTop || (first + i) % TOP_SAMPLE === 0;
     let topNumber = false;
+    // a deferred number (see deferNum) has its hash and top count here; its distinct count comes with the values
+    let deferred = false;
     if (k === Kind.INT || k === Kind.FLOAT) {
       const v = num[i]!;
       numOnly[i] = v;
@@ -395,22 +397,8 @@ export function updateColumn(st: ColumnState, b: BatchView, c: number, budget: n
             countNumber(top, h[0]!, h[1]!, k, t, v, sampleTop ? TOP_SAMPLE : 1);
             sampleTop ||= tkApproximate(top);
           }
-          const c0 = t.length ? t.charCodeAt(0) : -1;
-          if (c0 <= tMinC && (tMin === null || c0 < tMinC || textLess(t, tMin, mnA, mnB))) {
-            tMin = flat(t);
-            tMinC = c0;
-            mnA = key3(t, 0);
-            mnB = key3(t, 3);
-          }
-          if (c0 >= tMaxC && (tMax === null || c0 > tMaxC || textGreater(t, tMax, mxA, mxB))) {
-            tMax = flat(t);
-            tMaxC = c0;
-            mxA = key3(t, 0);
-            mxB = key3(t, 3);
-          }
-          continue;
-        }
-        topNumber = true;
+          deferred = true;
+        } else topNumber = true;
       }
     } else {
       numOnly[i] = NaN;
@@ -438,20 +426,22 @@ export function updateColumn(st: ColumnState, b: BatchView, c: number, budget: n
         }
       }
     }
-    const h0 = h[0]!;
-    const h1 = h[1]!;
-    hashes[2 * i] = h0;
-    hashes[2 * i + 1] = h1;
-    dcAdd(dist, h0, h1);
-    if (wantKey) {
-      const w = sampleTop ? TOP_SAMPLE : 1;
-      if (topNumber) countNumber(top, h0, h1, k, t, num[i]!, w);
-      else {
-        const e = tkFind(top, h0, h1);
-        if (e >= 0) tkBump(top, e, w);
-        else tkInsert(top, h0, h1, k === Kind.BOOL ? (num[i] === 1 ? 'true' : 'false') : t, w);
+    if (!deferred) {
+      const h0 = h[0]!;
+      const h1 = h[1]!;
+      hashes[2 * i] = h0;
+      hashes[2 * i + 1] = h1;
+      dcAdd(dist, h0, h1);
+      if (wantKey) {
+        const w = sampleTop ? TOP_SAMPLE : 1;
+        if (topNumber) countNumber(top, h0, h1, k, t, num[i]!, w);
+        else {
+          const e = tkFind(top, h0, h1);
+          if (e >= 0) tkBump(top, e, w);
+          else tkInsert(top, h0, h1, k === Kind.BOOL ? (num[i] === 1 ? 'true' : 'false') : t, w);
+        }
+        sampleTop ||= tkApproximate(top);
       }
-      sampleTop ||= tkApproximate(top);
     }
     const c0 = t.length ? t.charCodeAt(0) : -1;
     if (c0 <= tMinC && (tMin === null || c0 < tMinC || textLess(t, tMin, mnA, mnB))) {

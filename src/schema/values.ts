@@ -509,6 +509,17 @@ interface NaQuick {
   size: number;
 }
 const naQuickCache = new WeakMap<Set<string>, NaQuick>();
+/**
+ * Whether a text cell is missing: empty, blank, or an NA token (the Set lookup hashes the string, so it is made
+ * only for lengths and first characters some token has).
+ */
+function missingText(v: string, na: Set<string>, q: NaQuick): boolean {
+  const len = v.length;
+  if (len === 0) return true;
+  const c0 = v.charCodeAt(0);
+  return (len <= q.maxLen && q.first[c0 & 127] === 1 && na.has(v)) || (isWs(c0) && isBlank(v));
+}
+
 function naQuick(na: Set<string>): NaQuick {
   let q = naQuickCache.get(na);
   if (q && q.size === na.size) return q;
@@ -537,8 +548,6 @@ export function viewColumn(cells: Cell[], length: number, opts: ParseOptions): C
   const na = opts.naValues;
   const dc = opts.decimalComma;
   const naq = naQuick(na);
-  const naMax = naq.maxLen;
-  const naFirst = naq.first;
   for (let i = 0; i < length; i++) {
     const v = cells[i];
     if (v === null || v === undefined) {
@@ -548,17 +557,14 @@ export function viewColumn(cells: Cell[], length: number, opts: ParseOptions): C
       continue;
     }
     if (typeof v === 'string') {
-      const len = v.length;
-      const c0 = len === 0 ? 0 : v.charCodeAt(0);
-      // the Set lookup hashes the string: only for lengths and first characters some NA token has
-      if (len === 0 || (len <= naMax && naFirst[c0 & 127] === 1 && na.has(v)) || (isWs(c0) && isBlank(v))) {
+      if (missingText(v, na, naq)) {
         kind[i] = Kind.MISSING;
         num[i] = NaN;
         text[i] = null;
         continue;
       }
       text[i] = v;
-      const c = c0;
+      const c = v.charCodeAt(0);
       // numbers start with a digit, sign, dot, space or i/I (inf)
       if ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46 || c === 32 || c === 105 || c === 73) {
         if (parseNumber(v, dc)) {
@@ -740,8 +746,6 @@ function viewStampColumn(cells: Cell[], length: number, ms: Float64Array, opts: 
   const text: (string | null)[] = new Array(length);
   const na = opts.naValues;
   const naq = naQuick(na);
-  const naMax = naq.maxLen;
-  const naFirst = naq.first;
   for (let i = 0; i < length; i++) {
     const v = cells[i];
     if (v === null) {
@@ -752,9 +756,7 @@ function viewStampColumn(cells: Cell[], length: number, ms: Float64Array, opts: 
     }
     const t = ms[i]!;
     if (typeof v !== 'string' || t !== t) return null;
-    const len = v.length;
-    const c0 = len === 0 ? 0 : v.charCodeAt(0);
-    if (len === 0 || (len <= naMax && naFirst[c0 & 127] === 1 && na.has(v)) || (isWs(c0) && isBlank(v))) {
+    if (missingText(v, na, naq)) {
       kind[i] = Kind.MISSING;
       num[i] = NaN;
       text[i] = null;
