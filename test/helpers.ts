@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { ByteWriter, parquetWrite } from 'hyparquet-writer';
 import { buildRequest } from '../src/cli/audit.js';
 import { audit } from '../src/engine/audit.js';
 import type { Report } from '../src/core/types.js';
@@ -24,6 +25,14 @@ export function tmpFile(name: string, content: string | Buffer): string {
   const p = join(dir, name);
   writeFileSync(p, content);
   return p;
+}
+
+/** Write a Parquet file with hyparquet-writer (columnData and schema as it takes them); returns the path. */
+export function writeParquet(path: string, columnData: unknown[], schema: unknown[], extra: Record<string, unknown> = {}): string {
+  const writer = new ByteWriter();
+  parquetWrite({ writer, columnData, schema, ...extra } as never);
+  writeFileSync(path, new Uint8Array(writer.getBuffer()));
+  return path;
 }
 
 /** Audit through the same path as the CLI (flags as the CLI would parse them). */

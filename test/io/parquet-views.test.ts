@@ -3,12 +3,13 @@
  * texts) so viewBatch need not parse every cell. Whatever it leaves, viewBatch must give exactly the views
  * viewColumn gives for the same cells: checked on generated files and on the conformance corpus.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ByteWriter, parquetWrite } from 'hyparquet-writer';
 import { afterAll, describe, expect, it } from 'vitest';
+import { writeParquet } from '../helpers.js';
+import { rng } from '../rng.js';
 import { IssueLog } from '../../src/core/issues.js';
 import type { ColumnView } from '../../src/core/types.js';
 import { readParquet } from '../../src/io/readers/parquet.js';
@@ -61,27 +62,13 @@ async function compare(file: string, opts: Partial<ReaderOptions> = {}): Promise
   return used;
 }
 
-function mulberry32(seed: number) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-function writeFile(name: string, columnData: any[], schema: any[], extra: Record<string, unknown> = {}): string {
-  const writer = new ByteWriter();
-  parquetWrite({ writer, columnData, schema, ...extra } as any);
-  const p = join(TMP, name);
-  writeFileSync(p, new Uint8Array(writer.getBuffer()));
-  return p;
-}
+const writeFile = (name: string, columnData: any[], schema: any[], extra: Record<string, unknown> = {}) =>
+  writeParquet(join(TMP, name), columnData, schema, extra);
 
 describe('viewBatch of Parquet batches equals viewColumn', () => {
   it('dictionary columns (text, numbers, dates), timestamps of every unit, with nulls', async () => {
-    const rnd = mulberry32(5);
+    const rnd = rng(5);
     const n = 6000;
     const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)]!;
     const words = ['a', 'b', 'NA', '', ' ', '12', '0150', '1.5', '1,5', 'true', 'no', 'Mar 15 2024', 'x'.repeat(20)];

@@ -11,8 +11,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ByteWriter, parquetWrite } from 'hyparquet-writer';
 import { afterAll, describe, expect, it } from 'vitest';
+import { writeParquet } from '../helpers.js';
 import { IssueLog } from '../../src/core/issues.js';
 import type { Cell } from '../../src/core/types.js';
 import { DqError, InputError, UnsupportedError } from '../../src/errors.js';
@@ -577,13 +577,8 @@ describe('truncated and corrupted copies of good files', () => {
 // ---------------------------------------------------------------------------------------------
 // generated files: types the corpus does not cover well
 
-function writeFile(name: string, columnData: any[], schema: any[], extra: Record<string, unknown> = {}): string {
-  const writer = new ByteWriter();
-  parquetWrite({ writer, columnData, schema, ...extra } as any);
-  const p = join(TMP, name);
-  writeFileSync(p, new Uint8Array(writer.getBuffer()));
-  return p;
-}
+const writeFile = (name: string, columnData: any[], schema: any[], extra: Record<string, unknown> = {}) =>
+  writeParquet(join(TMP, name), columnData, schema, extra);
 
 describe('generated files', () => {
   it('INT64 within and beyond 2^53, unsigned, decimals, dates, timestamps, times', async () => {
