@@ -6,6 +6,7 @@ import { ByteWriter, parquetWrite } from 'hyparquet-writer';
 import { buildRequest } from '../src/cli/audit.js';
 import { audit } from '../src/engine/audit.js';
 import type { Report } from '../src/core/types.js';
+import type { Input } from '../src/io/source.js';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const CORPUS = resolve(ROOT, '../shared/corpus');
@@ -25,6 +26,22 @@ export function tmpFile(name: string, content: string | Buffer): string {
   const p = join(dir, name);
   writeFileSync(p, content);
   return p;
+}
+
+/** An Input for the Parquet reader, which reads `file` by itself (no stream, no digest). */
+export function inputFor(file: string, path = file): Input {
+  return {
+    path,
+    file,
+    bytes: null,
+    gzip: false,
+    format: 'parquet',
+    stream: () => {
+      throw new Error('not used');
+    },
+    sha256: () => null,
+    close: async () => {},
+  };
 }
 
 /** Write a Parquet file with hyparquet-writer (columnData and schema as it takes them); returns the path. */

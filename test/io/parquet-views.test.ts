@@ -8,13 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeParquet } from '../helpers.js';
+import { inputFor, writeParquet } from '../helpers.js';
 import { rng } from '../rng.js';
 import { IssueLog } from '../../src/core/issues.js';
 import type { ColumnView } from '../../src/core/types.js';
 import { readParquet } from '../../src/io/readers/parquet.js';
 import { DEFAULT_READER_OPTIONS, type ReaderOptions } from '../../src/io/readers/types.js';
-import type { Input } from '../../src/io/source.js';
 import { DEFAULT_NA_VALUES, columnHint, viewBatch, viewColumn, type ParseOptions } from '../../src/schema/values.js';
 
 const CORPUS = fileURLToPath(new URL('../../../shared/corpus/parquet', import.meta.url));
@@ -26,20 +25,6 @@ const OPTS: ParseOptions[] = [
   { naValues: new Set([...DEFAULT_NA_VALUES, 'b', '1970-01-01T00:00:00Z', '1970-01-01T00:00:00.001']), decimalComma: true, dayFirst: true },
 ];
 
-function inputFor(file: string): Input {
-  return {
-    path: file,
-    file,
-    bytes: null,
-    gzip: false,
-    format: 'parquet',
-    stream: () => {
-      throw new Error('not used');
-    },
-    sha256: () => null,
-    close: async () => {},
-  };
-}
 
 function plain(v: ColumnView): unknown {
   return { ...v, kind: [...v.kind], num: [...v.num].map(String), alt: v.alt ? [...v.alt].map(String) : null, text: [...v.text] };

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeParquet } from '../helpers.js';
+import { inputFor, writeParquet } from '../helpers.js';
 import { IssueLog } from '../../src/core/issues.js';
 import type { Cell } from '../../src/core/types.js';
 import { DqError, InputError, UnsupportedError } from '../../src/errors.js';
@@ -20,7 +20,6 @@ import { readParquet, decimalText, timestampText, dateText, toJsonText, snappyFa
 import { snappyUncompress } from 'hyparquet/src/snappy.js';
 import { snappyCompress } from 'hyparquet-writer/src/snappy.js';
 import { DEFAULT_READER_OPTIONS, type ReaderOptions } from '../../src/io/readers/types.js';
-import type { Input } from '../../src/io/source.js';
 import { createParquetWriter, inferParquetType } from '../../src/io/writers/parquet.js';
 
 const CORPUS = fileURLToPath(new URL('../../../shared/corpus/parquet', import.meta.url));
@@ -106,20 +105,6 @@ const BAD_TABLE: { file: string; outcome: Outcome; note: string }[] = [
   { file: 'PARQUET-1481.parquet', outcome: 'rejected', note: 'corrupt schema thrift' },
 ];
 
-function inputFor(file: string, path = file): Input {
-  return {
-    path,
-    file,
-    bytes: null,
-    gzip: false,
-    format: 'parquet',
-    stream: () => {
-      throw new Error('not used');
-    },
-    sha256: () => null,
-    close: async () => {},
-  };
-}
 
 interface ReadResult {
   columns: string[];
