@@ -24,7 +24,7 @@
 import { addExample, mergeExamples } from '../core/issues.js';
 import { Kind, defineChecker, type BatchView, type CheckResult, type Example, type Finding } from '../core/types.js';
 import { HASH_OUT, blk1, blk2, combine, finish, hashFloat64, hashFoldedAscii, hashString, rowHashInit } from '../stats/hash.js';
-import { PARTS, sortRecords, spDispose, spFlush, spMerge, spNew, spRead, spSlot, type Spill } from '../stats/spill.js';
+import { PARTS, sortRecords, spDispose, spMerge, spNew, spRead, spSlot, type Spill } from '../stats/spill.js';
 import { MISSING_HI, MISSING_LO } from './profile.js';
 
 /**
