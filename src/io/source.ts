@@ -176,7 +176,13 @@ async function gunzipHead(file: string, n: number): Promise<Buffer> {
 export async function spoolStdin(): Promise<string> {
   const dir = await fsp.mkdtemp(join(tmpdir(), 'dq-stdin-'));
   // removed by close(); this covers an exit before it (an error, or Ctrl-C: see src/stats/spill.ts)
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  process.once('exit', () => {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // nothing more can be done while exiting
+    }
+  });
   const file = join(dir, 'stdin');
   await pipeline(process.stdin, createWriteStream(file));
   return file;

@@ -30,8 +30,17 @@ export interface Spill {
 }
 
 const root = join(tmpdir(), `dq-spill-${process.pid}`);
+/** Remove a file or folder, ignoring every error: used at exit and after the records were read. */
+function remove(path: string): void {
+  try {
+    rmSync(path, { recursive: true, force: true });
+  } catch {
+    // nothing was created there, or nothing more can be done
+  }
+}
+
 if (isMainThread) {
-  process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+  process.once('exit', () => remove(root));
   // Ctrl-C or a kill would end the process without 'exit' (and leave up to 20 bytes a row on disk): exit instead,
   // with the status a shell reports for the signal (other handlers, such as the writers', run first or after)
   process.once('SIGINT', () => process.exit(130));
@@ -42,7 +51,7 @@ function fail(what: string, e: unknown): never {
   const code = (e as NodeJS.ErrnoException).code ?? String(e);
   throw new DqError(
     `cannot ${what} temporary files in ${root} (${code}): duplicate counting beyond its memory budget writes 20 bytes a row ` +
-      'there; free disk space, point TMPDIR at a larger disk, raise --exact-budget, or skip it with --skip-checks duplicates',
+      'there; set TMPDIR to an existing folder with free space, raise --exact-budget, or skip it with --skip-checks duplicates',
     EXIT.INPUT,
   );
 }
@@ -51,7 +60,12 @@ function fail(what: string, e: unknown): never {
 export function spNew(w: number): Spill {
   let dir: string;
   try {
-    mkdirSync(root, { recursive: true });
+    // not recursive: the temporary folder must exist (and Node's recursive mkdir loops forever under /proc)
+    try {
+      mkdirSync(root);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
     dir = mkdtempSync(join(root, 's-'));
   } catch (e) {
     fail('create', e);
@@ -145,7 +159,7 @@ export function spRead(s: Spill, p: number): Uint32Array {
 
 /** Remove every set of the spill (and the process's spill directory once it is empty). */
 export function spDispose(s: Spill): void {
-  for (const dir of s.sets) rmSync(dir, { recursive: true, force: true });
+  for (const dir of s.sets) remove(dir);
   s.sets = [];
   s.n = 0;
   try {

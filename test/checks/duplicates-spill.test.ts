@@ -12,6 +12,7 @@ import duplicates from '../../src/checks/duplicates.js';
 import { viewBatch } from '../../src/schema/values.js';
 import { sortRecords } from '../../src/stats/spill.js';
 import { auditOptions, parseOpts } from './helpers-ct.js';
+import { runDq, tmpFile } from '../helpers.js';
 
 const memory = auditOptions({ keyColumns: ['k'] });
 const spilled = auditOptions({ keyColumns: ['k'], exactBudgetBytes: 1024 });
@@ -79,6 +80,19 @@ describe('duplicate keys beyond the memory budget', () => {
     expect(res.metrics).toMatchObject({ rows: 1, keyRows: 1 });
     expect(existsSync(dir)).toBe(false);
     expect(existsSync(root) ? readdirSync(root).filter((d) => join(root, d) === dir) : []).toEqual([]);
+  });
+});
+
+describe('spilling where no temporary file can be made', () => {
+  it('exits 3 with one line naming the folder and what to do, no stack trace', () => {
+    // 200,000 distinct rows: past the 4 MiB tables of --exact-budget 1
+    let csv = 'id,x\n';
+    for (let i = 0; i < 200_000; i++) csv += `${i},${i % 7}\n`;
+    const input = tmpFile('distinct.csv', csv);
+    const r = runDq(['audit', input, '--exact-budget', '1', '-q', '--format', 'json'], { env: { TMPDIR: input } });
+    expect(r.code).toBe(3);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/cannot create temporary files in .*distinct\.csv\/dq-spill-\d+ \(ENOTDIR\).*TMPDIR/);
   });
 });
 
