@@ -1093,6 +1093,14 @@ interface PlainOpts {
   buffers: PageBuffers;
 }
 
+/** The typed array each fixed-width PLAIN type is read into (little-endian, as this machine and Parquet are). */
+const PLAIN_FIXED: Record<'INT32' | 'INT64' | 'FLOAT' | 'DOUBLE', Int32ArrayConstructor | BigInt64ArrayConstructor | Float32ArrayConstructor | Float64ArrayConstructor> = {
+  INT32: Int32Array,
+  INT64: BigInt64Array,
+  FLOAT: Float32Array,
+  DOUBLE: Float64Array,
+};
+
 function readPlain(bytes: Uint8Array, pos: number, end: number, type: string, n: number, o: PlainOpts): { values: RawValues; pos: number } {
   const copy = (width: number) => {
     need(pos, n * width, end, `PLAIN ${type} values`);
@@ -1109,21 +1117,13 @@ function readPlain(bytes: Uint8Array, pos: number, end: number, type: string, n:
       for (let i = 0; i < n; i++) vals[i] = (bytes[pos + (i >> 3)]! >> (i & 7)) & 1;
       return { values: vals, pos: pos + nb };
     }
-    case 'INT32': {
-      const b = copy(4);
-      return { values: new Int32Array(b.buffer, b.byteOffset, n), pos };
-    }
-    case 'INT64': {
-      const b = copy(8);
-      return { values: new BigInt64Array(b.buffer, b.byteOffset, n), pos };
-    }
-    case 'FLOAT': {
-      const b = copy(4);
-      return { values: new Float32Array(b.buffer, b.byteOffset, n), pos };
-    }
+    case 'INT32':
+    case 'INT64':
+    case 'FLOAT':
     case 'DOUBLE': {
-      const b = copy(8);
-      return { values: new Float64Array(b.buffer, b.byteOffset, n), pos };
+      const Typed = PLAIN_FIXED[type];
+      const b = copy(Typed.BYTES_PER_ELEMENT);
+      return { values: new Typed(b.buffer as ArrayBuffer, b.byteOffset, n), pos };
     }
     case 'INT96': {
       need(pos, n * 12, end, 'PLAIN INT96 values');
