@@ -125,6 +125,7 @@ export function spMerge(a: Spill, b: Spill): Spill {
 export function spRead(s: Spill, p: number): Uint32Array {
   spFlush(s);
   const fds: number[] = [];
+  const sizes: number[] = [];
   try {
     let bytes = 0;
     for (const dir of s.sets) {
@@ -136,12 +137,14 @@ export function spRead(s: Spill, p: number): Uint32Array {
         throw e;
       }
       fds.push(fd);
-      bytes += fstatSync(fd).size;
+      sizes.push(fstatSync(fd).size);
+      bytes += sizes[sizes.length - 1]!;
     }
     const out = new Uint32Array(bytes / 4);
     let at = 0;
-    for (const fd of fds) {
-      const size = fstatSync(fd).size;
+    for (let f = 0; f < fds.length; f++) {
+      const fd = fds[f]!;
+      const size = sizes[f]!;
       for (let got = 0; got < size; ) {
         const r = readSync(fd, out, at + got, size - got, got);
         if (r === 0) throw new Error('short read');
