@@ -1,13 +1,16 @@
 /**
  * Parallel audits of one large file on worker threads, with exact row and line numbers.
  *
- * CSV/TSV: a pre-pass (`planCsvSplit`, the parser's quote-aware state machine without building fields) finds
- * the first record boundary at or after the middle of the file and counts the data rows and physical lines
- * before it. The main thread reads bytes [0, split) into its own states while one worker reads [split, end)
- * with the header, the delimiter, the encoding and the row/line offsets given, so every row and line number
- * it reports is the one a single pass would report. The worker runs the profile and every checker on its rows
- * and posts its states (plain data; typed arrays are transferred, not copied); the main thread merges them
- * (`merge` is associative: the merge law) and finalizes as usual.
+ * CSV/TSV: the main thread starts reading the file from the start at once, while the worker runs a pre-pass
+ * (`planCsvSplit`, the parser's quote-aware state machine without building fields) that finds the first record
+ * boundary at or after MAIN_SHARE of the file and counts the data rows and physical lines before it. The worker
+ * posts that split, then reads [split, end) with the header, the delimiter, the encoding and the row/line offsets,
+ * so every row and line number it reports is the one a single pass would report. The main thread's read streams
+ * the bytes before the target at once and, at the target, waits for the split (`ByteRange.endAt`) and ends
+ * there (no split: it reads on to the end of the file, one read). The worker runs the profile and every checker
+ * on its rows and posts its states (plain data; typed arrays are transferred, not copied); the main thread merges
+ * them (`merge` is associative: the merge law) and finalizes as usual. With the pre-pass in the worker, the main
+ * thread never waits for it (about 0.3 s per 1M rows of bench data before).
  *
  * Verification, correctness first: the main thread's reader must end exactly at the split with the predicted
  * row count and line. If it does not (a disagreement between the pre-pass and the parser), everything is
@@ -15,9 +18,9 @@
  * part is read again on the main thread from the verified boundary.
  *
  * JSON Lines: rows are the lines that parse as objects, and columns appear as keys are first seen, so the
- * second part's first row number and its column order depend on the first part. The pre-pass
+ * second part's first row number and its column order depend on the first part. The worker's pre-pass
  * (`planJsonlSplit`) predicts without parsing: it counts lines and the lines that look like rows (`{...}`) up
- * to the first line start after the middle where those rows fill whole batches, and parses the first MiBs for
+ * to the first line start after the target where those rows fill whole batches, and parses the first MiBs for
  * the columns (first-seen order) and the columns holding leaf values (which decide whether an object at that
  * path is flattened). The worker starts its reader from that state; since the split is on a batch boundary,
  * both parts batch rows exactly as one read does, and the batches carry the same column lists (duplicate row
@@ -35,9 +38,14 @@
  * Reports are the ones one thread gives, except for the top values of columns with more distinct values than
  * the top-k summary holds (marked approximate), which depend on how the rows were split.
  *
- * One thread is used for: stdin, gzip, UTF-16 (transcoded), files under 8 MB (DQ_PARALLEL_MIN_BYTES), samples,
- * several inputs, Parquet files with one row group, JSON Lines files without a batch boundary after the middle,
- * plugin checkers (only the built-in checkers and the rules checker can be loaded in a worker), under vitest
+ * The parts' budget for numeric values: when the split shows more rows than a column's budget holds, each part
+ * keeps half of it (partValuesBudget); the main thread's read holds back the batch that would take it past the
+ * rows half the budget holds until the split is known, so that no column of part 1 can have passed it before.
+ *
+ * The main thread reads the whole file (after starting a worker that finds no split) for: UTF-16 (transcoded),
+ * CSV files without a record boundary after the target, JSON Lines files without a batch boundary after it.
+ * One thread is used for: stdin, gzip, files under 8 MB (DQ_PARALLEL_MIN_BYTES), samples,
+ * several inputs, Parquet files with one row group, plugin checkers (only the built-in checkers and the rules checker can be loaded in a worker), under vitest
  * (TypeScript sources: workers need the built dist/), and DQ_THREADS=1 / threads: 1.
  */
 import os from 'node:os';
@@ -55,6 +63,13 @@ import { feeder, fullGc, mergeColumns, newScan, scanInput, type ColumnChoice, ty
 
 /** The JSON Lines reader module (loaded when needed, like the other readers). */
 type JsonlModule = typeof import('../io/readers/jsonl.js');
+
+/**
+ * The share of a text file's bytes read on the main thread (the worker reads the rest). Above one half: the worker
+ * also finds the split (about 0.3 s per 100 MB of part 1) and its smaller young generation costs it more garbage
+ * collection (see parallelScan), so equal halves left the main thread idle for about 0.5 s on the 1M-row bench.
+ */
+export const MAIN_SHARE = Number(process.env.DQ_MAIN_SHARE) || 0.5;
 
 /** Files smaller than this are audited on one thread (a worker costs about 50 ms to start). */
 export const PARALLEL_MIN_BYTES = 8 * 1024 * 1024;
@@ -86,9 +101,16 @@ export interface WorkerJob {
   partitions: Record<string, string> | undefined;
   /** Per-column bytes of numeric values for this part (see ProfileState.valuesBudget); undefined: the full budget. */
   valuesBudget?: number;
+  /**
+   * Text files: the worker finds the split at or after this byte itself (planTextSplit), posts it (the main thread
+   * reads up to it meanwhile), then reads from there; `reader.range` and `valuesBudget` follow from the split.
+   */
+  split?: number;
 }
 
 export interface WorkerResult {
+  /** Date.now() when the worker finished reading (DQ_DEBUG_PARALLEL shows how the parts were balanced). */
+  finishedAt: number;
   scan: ScanState;
   issues: IssueLogData;
   meta: Record<string, unknown>;
@@ -127,63 +149,87 @@ export function transferables(root: unknown): ArrayBuffer[] {
   return [...out];
 }
 
-/**
- * The byte ranges of a text file split at `plan.offset`: the first part from the start, the second with the rows
- * and lines before it and what the reader must be told to start there (`second`: header, delimiter...).
- */
-function textParts(
-  bytes: number,
-  plan: { offset: number; rowsBefore: number; linesBefore: number },
-  second: Partial<Pick<ReadRange, 'header' | 'delimiter' | 'encoding' | 'leafColumns'>>,
-): [ReadRange, ReadRange] {
-  const first: ReadRange = { start: 0, end: plan.offset, rowsBefore: 0, linesBefore: 0, header: null, delimiter: null, encoding: null };
-  return [first, { ...first, start: plan.offset, end: bytes, rowsBefore: plan.rowsBefore, linesBefore: plan.linesBefore, ...second }];
+/** Where a text file (CSV/TSV, JSON Lines) splits, found by the worker's pre-pass, and how part 2 is read. */
+export interface TextSplit {
+  /** Byte offset of part 2 (a record boundary), with the data rows and physical lines before it. */
+  offset: number;
+  rowsBefore: number;
+  linesBefore: number;
+  /** Part 2: [offset, end of file), with what its reader must be told (header, delimiter... or the columns). */
+  range: ReadRange;
+  /** JSON Lines: the plan, which the first part's end is checked against. */
+  jsonl: JsonlSplit | null;
 }
 
-/** A started worker: `run` gives it its job (once), `result` rejects if it fails, `stop` terminates it. */
+/** The pre-pass: the first boundary at or after byte `target` (see planCsvSplit, planJsonlSplit); null: none. */
+export async function planTextSplit(input: Input, opts: ReaderOptions, target: number): Promise<TextSplit | null> {
+  const bytes = input.bytes ?? Infinity;
+  if (input.format === 'jsonl') {
+    const plan = await (await import('../io/readers/jsonl.js')).planJsonlSplit(input, opts, target);
+    if (!plan) return null;
+    const range: ReadRange = { start: plan.offset, end: bytes, rowsBefore: plan.rowsBefore, linesBefore: plan.linesBefore, header: plan.columns, delimiter: null, encoding: null, leafColumns: plan.leafColumns };
+    return { offset: plan.offset, rowsBefore: plan.rowsBefore, linesBefore: plan.linesBefore, range, jsonl: plan };
+  }
+  const plan = await (await import('../io/readers/csv.js')).planCsvSplit(input, opts, target);
+  if (!plan || plan.offset >= bytes) return null;
+  const range: ReadRange = { start: plan.offset, end: bytes, rowsBefore: plan.rowsBefore, linesBefore: plan.linesBefore, header: plan.header, delimiter: plan.delimiter, encoding: plan.encoding };
+  return { offset: plan.offset, rowsBefore: plan.rowsBefore, linesBefore: plan.linesBefore, range, jsonl: null };
+}
+
+/**
+ * Bytes of numeric values per column for each part: numbers take 8 bytes a row, so when the whole input clearly
+ * holds more rows than one column's budget allows (every numeric column ends up sketched, as on one thread), each
+ * part keeps half the budget (else the two parts would hold twice the budget before their merge sketches them).
+ * `estRows`: the rows of the whole input, estimated from the split (or exact: Parquet). Undefined: the full budget.
+ */
+export function partValuesBudget(estRows: number, budget: number): number | undefined {
+  return estRows * 8 > 1.25 * budget ? budget / 2 : undefined;
+}
+
+/** The row estimate of a whole text file from its split: the rows before it, at the same density after it. */
+export function splitRowEstimate(split: TextSplit, bytes: number): number {
+  return (split.rowsBefore * bytes) / Math.max(1, split.offset);
+}
+
+/** A started worker: `plan` settles with its split (text files; null if it found none or failed first), `result` rejects if it fails, `stop` terminates it. */
 export interface StartedWorker {
-  run: (job: WorkerJob) => void;
+  plan: Promise<TextSplit | null>;
   result: Promise<WorkerResult>;
   stop: () => Promise<void>;
 }
 
-/**
- * Start a worker; with a job it starts on it at once, else it loads its modules (about 50-100 ms of CPU) and waits
- * for `run(job)`: callers start it before planning the split, so the loading overlaps the pre-pass.
- */
-export function startWorker(job?: WorkerJob, youngGenerationMb?: number): StartedWorker {
+/** Start a worker on a job (see WorkerJob.split: for text files it finds the split itself and posts it first). */
+export function startWorker(job: WorkerJob, youngGenerationMb?: number): StartedWorker {
   // a small heap: the worker's long-lived state is typed arrays (outside the heap) and capped maps, so a tight
   // old generation only makes V8 collect the garbage of finished batches (chunk strings) sooner
   const w = new Worker(new URL('./worker.js', import.meta.url), {
-    workerData: job ?? null,
+    workerData: job,
     resourceLimits: { maxOldGenerationSizeMb: 256, ...(youngGenerationMb ? { maxYoungGenerationSizeMb: youngGenerationMb } : {}) },
   });
+  let planned: (s: TextSplit | null) => void = () => undefined;
+  const plan = new Promise<TextSplit | null>((resolve) => (planned = resolve));
   const result = new Promise<WorkerResult>((resolve, reject) => {
     let settled = false;
-    w.once('message', (m: { ok: true; result: WorkerResult } | { ok: false; error: string }) => {
+    // (a settled promise ignores later calls: a failure after the plan leaves the plan as it was)
+    w.on('message', (m: { plan: TextSplit | null } | { ok: true; result: WorkerResult } | { ok: false; error: string }) => {
+      if ('plan' in m) return planned(m.plan);
       settled = true;
+      planned(null);
       if (m.ok) resolve(m.result);
       else reject(new Error(m.error));
     });
     w.once('error', (e) => {
       settled = true;
+      planned(null);
       reject(e);
     });
     w.once('exit', (code) => {
+      planned(null);
       if (!settled) reject(new Error(`worker exited with code ${code}`));
     });
   });
   result.catch(() => undefined);
-  let sent = job !== undefined;
-  return {
-    run: (j) => {
-      if (sent) throw new Error('the worker has its job');
-      sent = true;
-      w.postMessage(j);
-    },
-    result,
-    stop: async () => void (await w.terminate()),
-  };
+  return { plan, result, stop: async () => void (await w.terminate()) };
 }
 
 /** Merge the state of a later part (b) into a (a covers the earlier rows). */
@@ -237,11 +283,15 @@ export interface ParallelOutcome {
   mode: 'parallel' | 'worker-failed' | 'restarted' | 'read-on';
 }
 
-/** The planned split of a text file (CSV, TSV, JSON Lines) and what verifies the first part. */
-interface TextPlan {
-  offset: number;
-  rowsBefore: number;
-  linesBefore: number;
+/** Batches of a reader, holding back the first one that passes `rows` rows until `ready` settles. */
+export function holdPast(reader: Reader, rows: number, ready: Promise<unknown>): Reader {
+  return async function* (input, opts, issues, meta) {
+    let seen = 0;
+    for await (const b of reader(input, opts, issues, meta)) {
+      if (seen <= rows && (seen += b.length) > rows) await ready;
+      yield b;
+    }
+  };
 }
 
 /** Audit one input on two threads when it qualifies; null when it does not (the caller reads it on one thread). */
@@ -255,143 +305,132 @@ export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | n
     ? (s: string) => process.stderr.write(`dq parallel: ${(performance.now() - t0).toFixed(0)} ms, cpu ${((process.cpuUsage().user + process.cpuUsage().system) / 1e3).toFixed(0)} ms, rss ${(process.memoryUsage.rss() / 1e6).toFixed(0)} MB: ${s}\n`)
     : null;
 
-  let part1Range: ReadRange;
-  let part2Range: ReadRange;
-  let text: TextPlan | null = null;
-  let jsonl: { plan: JsonlSplit; reader: JsonlModule } | null = null;
-  let parquetTotal = 0;
-  const csv = input.format === 'csv' || input.format === 'tsv';
-  // CSV, JSON Lines: the worker loads its modules while this thread plans the split (Parquet: once the footer
-  // shows more than one row group). Its young generation of 8 MB keeps two threads under 300 MB on 1M rows (CSV
-  // 316 -> 286 MB, JSON Lines 281 -> 272 MB, no CPU change measured); for Parquet it cost 8% CPU (351 -> 308 MB).
-  let worker: StartedWorker | null = input.format === 'parquet' ? null : startWorker(undefined, 8);
-  const unplanned = async (): Promise<null> => {
-    await worker?.stop();
-    return null;
-  };
-  try {
-    if (csv) {
-      const { planCsvSplit } = await import('../io/readers/csv.js');
-      // any problem here (binary data, a bad delimiter) is left to the one-thread read to report
-      const plan = await planCsvSplit(input, a.readerOpts, Math.floor(input.bytes / 2)).catch(() => null);
-      if (!plan || plan.offset >= input.bytes) return unplanned();
-      debug?.(`split at byte ${plan.offset} of ${input.bytes}, after ${plan.rowsBefore} rows and ${plan.linesBefore} lines`);
-      text = plan;
-      [part1Range, part2Range] = textParts(input.bytes, plan, { header: plan.header, delimiter: plan.delimiter, encoding: plan.encoding });
-    } else if (input.format === 'jsonl') {
-      const reader = await import('../io/readers/jsonl.js');
-      const plan = await reader.planJsonlSplit(input, a.readerOpts, Math.floor(input.bytes / 2)).catch(() => null);
-      if (!plan) return unplanned();
-      debug?.(`split at byte ${plan.offset} of ${input.bytes}, after ${plan.rowsBefore} rows (predicted) and ${plan.linesBefore} lines, ${plan.columns.length} columns`);
-      text = plan;
-      jsonl = { plan, reader };
-      // the handoff (verification) is added below, once the worker runs
-      [part1Range, part2Range] = textParts(input.bytes, plan, { header: plan.columns, leafColumns: plan.leafColumns });
-    } else {
-      // Parquet: between row groups, row counts from the footer
-      const { parquetRowGroups } = await import('../io/readers/parquet.js');
-      const groups = await parquetRowGroups(input);
-      if (!groups || groups.length < 2) return null;
-      const total = groups.reduce((x, y) => x + y, 0);
-      let g = 0;
-      let before = 0;
-      while (g < groups.length - 1 && before + groups[g]! / 2 < total / 2) before += groups[g++]!;
-      if (g === 0 || before === 0 || before === total) return null;
-      parquetTotal = total;
-      debug?.(`split before row group ${g} of ${groups.length}, after ${before} rows`);
-      part1Range = { start: 0, end: 0, rowsBefore: 0, linesBefore: 0, header: null, delimiter: null, encoding: null, firstGroup: 0, endGroup: g };
-      part2Range = { start: 0, end: 0, rowsBefore: before, linesBefore: 0, header: null, delimiter: null, encoding: null, firstGroup: g, endGroup: groups.length };
-    }
-  } catch (e) {
-    await worker?.stop();
-    throw e;
-  }
-  const plannedRows = part2Range.rowsBefore;
-  // Numeric values take 8 bytes a row. When the whole input clearly holds more rows than one column's budget
-  // allows (so every numeric column ends up sketched, as on one thread), each part keeps half the budget.
-  const estRows = text ? (plannedRows * input.bytes) / Math.max(1, text.offset) : parquetTotal;
+  const bytes = input.bytes;
   const budget = a.options.exactBudgetBytes;
-  const valuesBudget = estRows * 8 > 1.25 * budget ? budget / 2 : undefined;
-  if (valuesBudget !== undefined) debug?.(`about ${Math.round(estRows)} rows: numeric values sketched past ${valuesBudget} bytes a column in each part`);
   const job: WorkerJob = {
     path: input.file,
     format: input.format,
-    reader: { ...a.readerOpts, range: part2Range },
+    reader: { ...a.readerOpts, range: null },
     options: a.options,
     checkerIds: checkers.map((c) => c.meta.id),
     columns: a.choice.columns,
     excludeColumns: a.choice.excludeColumns,
     partitions: a.partitions,
-    valuesBudget,
   };
-  worker ??= startWorker();
-  worker.run(job);
-  const started = worker; // (narrowed for the closures below)
+  const scan = newScan(checkers, a.options);
+  let reader = a.reader;
+  let part1Range: ReadRange;
+  let worker: StartedWorker;
+  // the split, once known (text files: from the worker; null: none, part 1 is then the whole file)
+  let split: Promise<TextSplit | null>;
+  let part2Range: ReadRange | null = null;
+  const text = input.format !== 'parquet';
+  const jsonl = input.format === 'jsonl';
+  if (text) {
+    // the worker finds the split (the pre-pass) while this thread reads from the start; at the target this read
+    // waits for it. The worker's young generation of 8 MB keeps two threads under 300 MB on 1M rows (CSV 316 ->
+    // 286 MB, JSON Lines 281 -> 272 MB) for about 0.2 s more of its garbage collection: MAIN_SHARE makes up for it.
+    const target = Math.floor(bytes * MAIN_SHARE);
+    worker = startWorker({ ...job, split: target }, 8);
+    split = worker.plan;
+    part1Range = { start: 0, end: target, endAt: split.then((sp) => sp?.offset ?? null), rowsBefore: 0, linesBefore: 0, header: null, delimiter: null, encoding: null };
+    // the parts' budget for numeric values follows from the split's row estimate: it must be set before any
+    // column of this part could pass it, so the read waits for the split there if it has not come yet
+    void split.then((sp) => {
+      if (!sp) return;
+      part2Range = sp.range;
+      const vb = partValuesBudget(splitRowEstimate(sp, bytes), budget);
+      if (vb !== undefined) scan.profile.valuesBudget = vb;
+      debug?.(`split at byte ${sp.offset} of ${bytes}, after ${sp.rowsBefore} rows and ${sp.linesBefore} lines${vb !== undefined ? `; numeric values sketched past ${vb} bytes a column in each part` : ''}`);
+    });
+    reader = holdPast(reader, Math.floor(budget / 2 / 8), split);
+  } else {
+    // Parquet: between row groups, row counts from the footer
+    const { parquetRowGroups } = await import('../io/readers/parquet.js');
+    const groups = await parquetRowGroups(input);
+    if (!groups || groups.length < 2) return null;
+    const total = groups.reduce((x, y) => x + y, 0);
+    let g = 0;
+    let before = 0;
+    while (g < groups.length - 1 && before + groups[g]! / 2 < total / 2) before += groups[g++]!;
+    if (g === 0 || before === 0 || before === total) return null;
+    debug?.(`split before row group ${g} of ${groups.length}, after ${before} rows`);
+    part1Range = { start: 0, end: 0, rowsBefore: 0, linesBefore: 0, header: null, delimiter: null, encoding: null, firstGroup: 0, endGroup: g };
+    part2Range = { start: 0, end: 0, rowsBefore: before, linesBefore: 0, header: null, delimiter: null, encoding: null, firstGroup: g, endGroup: groups.length };
+    const vb = partValuesBudget(total, budget);
+    if (vb !== undefined) scan.profile.valuesBudget = vb;
+    worker = startWorker({ ...job, reader: { ...a.readerOpts, range: part2Range }, valuesBudget: vb });
+    split = Promise.resolve(null);
+  }
+  const halved = (): boolean => scan.profile.valuesBudget !== undefined;
   // JSON Lines: where part 1 ended, when it ended as planned (else the main thread reads on, see below)
   const ended: { at: RangeHandoff | null } = { at: null };
   if (jsonl) {
-    const { plan, reader } = jsonl;
     part1Range.handoff = async (at) => {
+      const plan = (await split)?.jsonl;
+      if (!plan) return false; // no split: this read was the whole file
+      const reader = await import('../io/readers/jsonl.js');
       const late = reader.lateLeafColumns(plan, at);
       let asPlanned = late !== null && late.length === 0;
       if (late !== null && late.length > 0) {
         debug?.(`${late.join(', ')}: first leaf value after the planned lines; waiting for part 2 to know whether it matters`);
-        const part2 = await started.result.catch(() => null);
+        const part2 = await worker.result.catch(() => null);
         asPlanned = part2 !== null && !(part2.meta.nullColumnsFlattened as string[]).some((c) => late.includes(c));
       }
       if (asPlanned) {
         ended.at = at;
         return true;
       }
-      void started.stop();
+      void worker.stop();
       // the parts' budget for numeric values is not one read's: then stop here and start again (see below)
-      if (valuesBudget !== undefined) return true;
+      if (halved()) return true;
       debug?.(`part 1 ended with ${at.rows} rows, ${at.lines} lines and ${at.columns.length} columns, not as planned: reading on`);
       return false;
     };
   }
   const parse = parseOptionsFrom(a.options);
-  let scan = newScan(checkers, a.options, valuesBudget);
   let issues = new IssueLog();
   let meta: Record<string, unknown> = {};
   try {
-    const p1 = await scanInput(input, a.reader, { ...a.readerOpts, range: part1Range }, a.choice, a.partitions, scan, issues, meta, 0, feeder(scan, checkers, parse), a.onBatch);
+    const p1 = await scanInput(input, reader, { ...a.readerOpts, range: part1Range }, a.choice, a.partitions, scan, issues, meta, 0, feeder(scan, checkers, parse), a.onBatch);
+    const p1At = Date.now();
     debug?.('part 1 read');
-    // the whole file's SHA-256: the pre-pass hashed the first half as it read it (and a JSON Lines part 1 that
-    // read on, the rest), what is left is read and hashed here while the worker finishes (Parquet: none, the
-    // reader reads by offsets)
+    const sp = await split;
+    // the whole file's SHA-256: part 1 hashed its bytes as it read them, what is left is read and hashed here
+    // while the worker finishes (Parquet: none, the reader reads by offsets)
     const sha = text ? finishSha256(input) : Promise.resolve(input.sha256());
     sha.catch(() => undefined);
-    if (jsonl && !ended.at && valuesBudget === undefined) {
-      // the main thread read on to the end of the file: one read's states, as they are
-      await started.stop();
+    if (text && (!sp || (jsonl && !ended.at)) && !halved()) {
+      // no split (part 1 was the whole file), or JSON Lines read on to the end of the file: one read's states
+      await worker.stop();
       debug?.(`read-on: ${p1.rows} rows`);
       return { scan, issues, meta, rows: p1.rows, columns: p1.columns, sha256: await sha, mode: 'read-on' };
     }
-    const verified = jsonl ? ended.at !== null : p1.rows === plannedRows && (!csv || (meta.rows === plannedRows && meta.endLine === text!.linesBefore + 1));
+    const plannedRows = part2Range!.rowsBefore;
+    const verified = jsonl ? ended.at !== null : p1.rows === plannedRows && (!text || (meta.rows === plannedRows && meta.endLine === sp!.linesBefore + 1));
     if (!verified) {
       // the plan disagrees with the parser: discard everything and read the whole file on this thread
-      debug?.(`part 1 ended with ${String(meta.rows ?? meta.records)} rows at line ${String(meta.endLine ?? meta.lines)}, not as planned: one thread`);
-      await started.stop();
-      scan = newScan(checkers, a.options);
+      debug?.(`part 1 ended with ${String(meta.rows ?? meta.records ?? p1.rows)} rows at line ${String(meta.endLine ?? meta.lines)}, not as planned: one thread`);
+      await worker.stop();
+      const again = newScan(checkers, a.options);
       issues = new IssueLog();
       meta = {};
-      const all = await scanInput(input, a.reader, a.readerOpts, a.choice, a.partitions, scan, issues, meta, 0, feeder(scan, checkers, parse), a.onBatch);
+      const all = await scanInput(input, a.reader, a.readerOpts, a.choice, a.partitions, again, issues, meta, 0, feeder(again, checkers, parse), a.onBatch);
       debug?.(`restarted: ${all.rows} rows`);
-      return { scan, issues, meta, rows: all.rows, columns: all.columns, sha256: input.sha256(), mode: 'restarted' };
+      return { scan: again, issues, meta, rows: all.rows, columns: all.columns, sha256: input.sha256(), mode: 'restarted' };
     }
     fullGc(); // part 1's garbage, before the worker's states arrive
     let part2: WorkerResult | null = null;
     try {
-      part2 = await started.result;
+      part2 = await worker.result;
     } catch (e) {
       debug?.(`worker failed (${(e as Error).message}): part 2 on this thread`);
     }
     let mode: ParallelOutcome['mode'] = 'parallel';
     let rows = p1.rows;
     let columns = p1.columns;
-    await started.stop(); // release the worker's heap before merging
-    debug?.('worker result received');
+    await worker.stop(); // release the worker's heap before merging
+    debug?.(`worker result received${part2 ? `; the worker finished ${part2.finishedAt - p1At} ms after part 1` : ''}`);
     let meta2: Record<string, unknown>;
     let issues2: IssueLog | IssueLogData;
     if (part2) {
@@ -404,7 +443,7 @@ export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | n
       mode = 'worker-failed';
       // JSON Lines: from the state part 1 ended in (its leaf columns may have grown since the plan)
       const at = ended.at;
-      const range = at ? { ...part2Range, header: at.columns, leafColumns: at.leafColumns } : part2Range;
+      const range = at ? { ...part2Range!, header: at.columns, leafColumns: at.leafColumns } : part2Range!;
       meta2 = {};
       issues2 = new IssueLog();
       const p2 = await scanInput(input, a.reader, { ...a.readerOpts, range }, a.choice, a.partitions, scan, issues2, meta2, 0, feeder(scan, checkers, parse), a.onBatch);
@@ -412,14 +451,14 @@ export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | n
       columns = p2.columns.length ? p2.columns : columns;
     }
     if (jsonl) {
-      jsonl.reader.mergeJsonlPart(meta, issues, meta2, issues2);
+      (await import('../io/readers/jsonl.js')).mergeJsonlPart(meta, issues, meta2, issues2);
     } else {
       issues.merge(issues2);
-      if (csv) mergeCsvMeta(meta, meta2);
+      if (text) mergeCsvMeta(meta, meta2);
     }
     debug?.(`${mode}: ${rows} rows`);
     return { scan, issues, meta, rows, columns, sha256: await sha, mode };
   } finally {
-    await started.stop();
+    await worker.stop();
   }
 }

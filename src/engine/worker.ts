@@ -1,7 +1,8 @@
 /**
  * Worker thread entry for parallel audits (see parallel.ts): reads one part of a file into fresh states with
- * the profile and the checkers named in the job (given as workerData, or posted once the main thread has planned
- * the split: the modules below load meanwhile), then posts the states back (typed arrays transferred).
+ * the profile and the checkers named in the job, then posts the states back (typed arrays transferred). For a
+ * text file it first finds where its part starts (the pre-pass) and posts that, while the main thread reads
+ * the first part.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { IssueLog } from '../core/issues.js';
@@ -10,8 +11,8 @@ import { CHECKERS } from '../checks/registry.js';
 import { parseOptionsFrom } from '../schema/values.js';
 import { openInput } from '../io/source.js';
 import { loadReader } from './read.js';
-import { feeder, newScan, scanInput } from './scan.js';
-import { transferables, type WorkerJob, type WorkerResult } from './parallel.js';
+import { feeder, newScan, scanInput, type ScanState } from './scan.js';
+import { partValuesBudget, planTextSplit, splitRowEstimate, transferables, type WorkerJob, type WorkerResult } from './parallel.js';
 
 async function run(job: WorkerJob): Promise<void> {
   const checkers: Checker<any>[] = [];
@@ -21,18 +22,29 @@ async function run(job: WorkerJob): Promise<void> {
     if (!c) throw new Error(`checker ${id} cannot run in a worker`);
     checkers.push(c);
   }
-  const input = await openInput(job.path, { format: job.format });
-  const scan = newScan(checkers, job.options, job.valuesBudget);
+  // (the main thread hashes the file)
+  const input = await openInput(job.path, { format: job.format, hash: false });
+  let part: { rows: number; columns: string[] };
+  let scan: ScanState;
   const issues = new IssueLog();
   const meta: Record<string, unknown> = {};
-  let part: { rows: number; columns: string[] };
   try {
+    let { reader: opts, valuesBudget } = job;
+    if (job.split !== undefined) {
+      // any problem here (binary data, a bad delimiter) is left to the main thread's read to report
+      const split = await planTextSplit(input, opts, job.split).catch(() => null);
+      parentPort!.postMessage({ plan: split });
+      if (!split) return; // the main thread reads the whole file
+      opts = { ...opts, range: split.range };
+      valuesBudget = partValuesBudget(splitRowEstimate(split, input.bytes!), job.options.exactBudgetBytes);
+    }
+    scan = newScan(checkers, job.options, valuesBudget);
     const reader = await loadReader(input.format);
-    part = await scanInput(input, reader, job.reader, job, job.partitions, scan, issues, meta, 0, feeder(scan, checkers, parseOptionsFrom(job.options)));
+    part = await scanInput(input, reader, opts, job, job.partitions, scan, issues, meta, 0, feeder(scan, checkers, parseOptionsFrom(job.options)));
   } finally {
     await input.close();
   }
-  const result: WorkerResult = { scan, issues: issues.toData(), meta, rows: part.rows, columns: part.columns };
+  const result: WorkerResult = { finishedAt: Date.now(), scan, issues: issues.toData(), meta, rows: part.rows, columns: part.columns };
   parentPort!.postMessage({ ok: true, result }, transferables(scan));
 }
 
@@ -42,6 +54,4 @@ function start(job: WorkerJob): void {
   });
 }
 
-// started with its job, or (started early, while the main thread plans the split) waiting for it
-if (workerData) start(workerData as WorkerJob);
-else parentPort!.once('message', (job: WorkerJob) => start(job));
+start(workerData as WorkerJob);

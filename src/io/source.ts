@@ -20,6 +20,12 @@ export const READ_CHUNK = 1 << 20; // 1 MiB reads double stream throughput over 
 export interface ByteRange {
   start: number;
   end: number;
+  /**
+   * An end not known yet (the first part of a parallel read, whose end a worker is finding): `end` is then a
+   * lower bound, the bytes before it stream at once, and at it the stream waits for `endAt`; once it settles,
+   * `end` is set to the offset it gives (Infinity for null: read to the end of the file).
+   */
+  endAt?: Promise<number | null>;
 }
 
 /** SHA-256 (hex) of a whole file as stored. */
@@ -188,7 +194,11 @@ export async function spoolStdin(): Promise<string> {
   return file;
 }
 
-export async function openInput(path: string, opts: { format?: Format | null; maxDecompressedBytes?: number } = {}): Promise<Input> {
+/**
+ * Open a file (or `-`, stdin) and sniff its format. `hash: false`: streams compute no SHA-256 (a worker reading
+ * part of a file the main thread hashes).
+ */
+export async function openInput(path: string, opts: { format?: Format | null; maxDecompressedBytes?: number; hash?: boolean } = {}): Promise<Input> {
   let file = path;
   let temp: string | null = null;
   if (path === '-') {
@@ -215,6 +225,7 @@ export async function openInput(path: string, opts: { format?: Format | null; ma
   const format = opts.format ?? sniffFormat(content, fromExt);
   let digest: string | null = null;
   const bytes = stat.size;
+  const hashing = opts.hash !== false;
 
   const input: Input = {
     path,
@@ -227,24 +238,35 @@ export async function openInput(path: string, opts: { format?: Format | null; ma
       if (range) {
         if (gzip) throw new InputError(path, 'byte ranges of compressed input cannot be read');
         if (range.end <= range.start) return;
-        const part = createReadStream(file, { highWaterMark: READ_CHUNK, start: range.start, end: range.end - 1 });
+        const endAt = range.endAt;
+        let end = range.end;
+        const part = createReadStream(file, { highWaterMark: READ_CHUNK, start: range.start, ...(endAt ? {} : { end: end - 1 }) });
         // a range that starts within the hashed prefix (or at 0) extends it with the bytes after it, so that
         // finishSha256 need not read them again (a JSON Lines part 1 read on to the end of the file: nothing)
         const base = prefixHashes.get(input);
         const from = base?.bytes ?? 0;
-        const ext = range.start <= from ? (base ? base.hash.copy() : createHash('sha256')) : null;
+        const ext = hashing && range.start <= from ? (base ? base.hash.copy() : createHash('sha256')) : null;
         let grown = false;
         let pos = range.start;
+        let waited = !endAt;
         try {
           for await (const chunk of part) {
-            const c = chunk as Buffer;
+            let c = chunk as Buffer;
+            if (pos + c.length > end) {
+              if (!waited) {
+                waited = true;
+                end = range.end = (await endAt) ?? Infinity;
+              }
+              if (pos + c.length > end) c = c.subarray(0, end - pos);
+            }
             const next = pos + c.length;
             if (ext && next > from) {
               ext.update(pos >= from ? c : c.subarray(from - pos));
               grown = true;
             }
             pos = next;
-            yield c;
+            if (c.length) yield c;
+            if (pos >= end && waited) break;
           }
         } catch (e) {
           const err = e as NodeJS.ErrnoException;
@@ -255,13 +277,13 @@ export async function openInput(path: string, opts: { format?: Format | null; ma
         }
         return;
       }
-      const hash = createHash('sha256');
+      const hash = hashing ? createHash('sha256') : null;
       let hashed = 0; // bytes of the stored file in `hash` (uncompressed input)
       let complete = false;
       const raw = createReadStream(file, { highWaterMark: READ_CHUNK });
       let src: AsyncIterable<Buffer> = raw;
       if (gzip) {
-        raw.on('data', (c) => hash.update(c as Buffer));
+        if (hash) raw.on('data', (c) => hash.update(c as Buffer));
         const gunzip = createGunzip({ chunkSize: 256 * 1024 });
         raw.on('error', (e) => gunzip.destroy(e));
         raw.pipe(gunzip);
@@ -269,7 +291,7 @@ export async function openInput(path: string, opts: { format?: Format | null; ma
       }
       try {
         for await (const chunk of src) {
-          if (!gzip) {
+          if (!gzip && hash) {
             hash.update(chunk as Buffer);
             hashed += (chunk as Buffer).length;
           }
@@ -286,10 +308,10 @@ export async function openInput(path: string, opts: { format?: Format | null; ma
       } finally {
         raw.destroy();
         // stopped early (or failed): keep the longest hashed prefix for finishSha256
-        if (!complete && !gzip && hashed > 0 && hashed > (prefixHashes.get(input)?.bytes ?? 0)) prefixHashes.set(input, { hash, bytes: hashed });
+        if (hash && !complete && !gzip && hashed > 0 && hashed > (prefixHashes.get(input)?.bytes ?? 0)) prefixHashes.set(input, { hash, bytes: hashed });
       }
       prefixHashes.delete(input);
-      digest = hash.digest('hex');
+      if (hash) digest = hash.digest('hex');
     },
     async close() {
       if (temp) await fsp.rm(join(temp, '..'), { recursive: true, force: true }).catch(() => {});

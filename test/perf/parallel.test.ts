@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { MAIN_SHARE } from '../../src/engine/parallel.js';
 import { createParquetWriter } from '../../src/io/writers/parquet.js';
 import { rng } from '../rng.js';
 
@@ -149,6 +150,47 @@ describe.skipIf(!built)('parallel audit (built CLI)', () => {
     expect(two.report).toEqual(one.report);
   });
 
+  it('reads on to the end of a CSV file on the main thread when no record starts after the split target', { timeout: 60_000 }, () => {
+    // a quoted field opened before the target runs to the end of the file: the worker finds no split
+    const head = generate(2000, 5, '\n');
+    const file = join(dir, 'no-split.csv');
+    writeFileSync(file, head + '9999,Books,1.00,1,2024-01-01,yes,"' + 'long memo, line\n'.repeat(Math.ceil(head.length / 4)) + 'end"\n');
+    const one = audit(file, 1);
+    const two = audit(file, 2);
+    expect(two.stderr).toMatch(/dq parallel: .*read-on: \d+ rows/);
+    expect(two.stderr).not.toMatch(/split at byte/);
+    expect(two.report).toEqual(one.report);
+  });
+
+  it('reads a UTF-16 CSV file on the main thread (the worker finds no split in it)', { timeout: 60_000 }, () => {
+    const file = join(dir, 'utf16.csv');
+    writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(generate(3000, 6, '\r\n'), 'utf16le')]));
+    const one = audit(file, 1);
+    const two = audit(file, 2);
+    expect(two.stderr).toMatch(/dq parallel: .*read-on: \d+ rows/);
+    expect(one.report.rows).toBeGreaterThan(2500);
+    expect(two.report).toEqual(one.report);
+  });
+
+  it('CSV parts keep half the budget for numeric values when the split shows more rows than it holds', { timeout: 60_000 }, () => {
+    // 1 MiB a column holds 131,072 values: with 200,000 rows each part keeps half of that; the main thread's
+    // read waits for the split before its 65,537th row, so the reports do not depend on when the split came
+    const file = join(dir, 'half.csv');
+    writeFileSync(file, 'id,v,cat\n' + Array.from({ length: 200_000 }, (_, i) => `${i},${((i * 7919) % 100_003) / 8},${'abc'[i % 3]}`).join('\n') + '\n');
+    const one = audit(file, 1, null, ['--exact-budget', '1']);
+    const two = audit(file, 2, null, ['--exact-budget', '1']);
+    const again = audit(file, 2, null, ['--exact-budget', '1']);
+    expect(two.stderr).toMatch(/numeric values sketched past 524288 bytes a column in each part/);
+    expect(two.stderr).toMatch(/dq parallel: .*parallel: 200000 rows/);
+    expect(JSON.stringify(again.report)).toBe(JSON.stringify(two.report));
+    const cols = (r: Record<string, unknown>) => r.columns as { name: string; count: number; missing: number; distinct: number; min: unknown; max: unknown }[];
+    expect(two.report.rows).toBe(one.report.rows);
+    for (const [i, c] of cols(two.report).entries()) {
+      const o = cols(one.report)[i]!;
+      expect([c.name, c.count, c.missing, c.distinct, c.min, c.max]).toEqual([o.name, o.count, o.missing, o.distinct, o.min, o.max]);
+    }
+  });
+
   describe('JSON Lines', () => {
     /**
      * Lines of a JSON Lines file: `rows` objects (ids below 10,000 distinct values) with optional keys, nested
@@ -259,8 +301,8 @@ describe.skipIf(!built)('parallel audit (built CLI)', () => {
 
     it('reads on when a key is first seen in part 1 after the lines the plan parsed; a file ending without a newline', { timeout: 60_000 }, () => {
       const lines = jsonlLines(12000, 14);
-      // the plan parses the lines before the middle byte (files under 8 MiB): the line across it is too late
-      edit(lines, lineAt(lines, '\n', Math.floor(Buffer.byteLength(lines.join('\n') + '\n') / 2)), '"memo":', '"late":');
+      // the plan parses the lines before the target byte (files under 8 MiB): the line across it is too late
+      edit(lines, lineAt(lines, '\n', Math.floor(Buffer.byteLength(lines.join('\n') + '\n') * MAIN_SHARE)), '"memo":', '"late":');
       compare('late-key', lines.join('\n'), 'read-on');
     });
 
@@ -269,7 +311,7 @@ describe.skipIf(!built)('parallel audit (built CLI)', () => {
         const lines = jsonlLines(12000, 15).map((l) => (l.startsWith('{"id"') ? l.replace('"memo":', '"zzzz":null,"memo":') : l));
         const text = () => lines.join('\n') + '\n';
         if (objectInPart2) edit(lines, Math.floor(lines.length * 0.9), '"zzzz":null', '"zzzz":{"a":1}');
-        edit(lines, lineAt(lines, '\n', Math.floor(Buffer.byteLength(text()) / 2)), '"zzzz":null', '"zzzz":1234');
+        edit(lines, lineAt(lines, '\n', Math.floor(Buffer.byteLength(text()) * MAIN_SHARE)), '"zzzz":null', '"zzzz":1234');
         const { report, stderr } = compare(`late-leaf-${objectInPart2}`, text(), objectInPart2 ? 'read-on' : 'parallel');
         expect(stderr).toMatch(/zzzz: first leaf value after the planned lines/);
         const names = (report.columns as { name: string }[]).map((c) => c.name);

@@ -1,6 +1,6 @@
 import type { IssueLog } from '../../core/issues.js';
 import type { Batch } from '../../core/types.js';
-import type { Input } from '../source.js';
+import type { ByteRange, Input } from '../source.js';
 
 export type Encoding = 'utf-8' | 'utf-16' | 'utf-16le' | 'utf-16be' | 'latin1' | 'windows-1252';
 
@@ -27,10 +27,8 @@ export interface ReaderOptions {
  * Rows and lines of the part are numbered as in a whole-file read: `rowsBefore` data rows and
  * `linesBefore` physical lines come before `start`.
  */
-export interface ReadRange {
-  /** Byte offsets [start, end) for text formats; ignored by Parquet. */
-  start: number;
-  end: number;
+export interface ReadRange extends ByteRange {
+  /** (start, end, endAt: byte offsets [start, end) for text formats, see ByteRange; ignored by Parquet.) */
   rowsBefore: number;
   linesBefore: number;
   /** Column names (after de-duplication) when the part starts after the header; null for the first part. */
