@@ -1238,6 +1238,13 @@ export async function planCsvSplit(input: Input, opts: ReaderOptions, target: nu
     for await (const chunk of dec.chunks) {
       const n = chunk.length;
       let i = 0;
+      if (chunk.indexOf(CR) === -1) {
+        // no CR (LF line ends): native indexOf jumps from quote to quote and LF to LF; a boundary found
+        // (i < n, at a record start) is then returned by the loop below
+        const s: SplitScan = { st, skipLF, records, lines };
+        i = scanSplitLf(chunk, target - offset, d, s);
+        ({ st, skipLF, records, lines } = s);
+      }
       while (i < n) {
         const c = chunk[i]!;
         if (skipLF) {
@@ -1328,4 +1335,108 @@ export async function planCsvSplit(input: Input, opts: ReaderOptions, target: nu
   } finally {
     await dec.chunks.return(undefined);
   }
+}
+
+/** planCsvSplit's scanner state, carried from chunk to chunk. */
+interface SplitScan {
+  /** 0 record start, 1 field start, 2 unquoted, 3 quoted, 4 quote seen inside quotes */
+  st: number;
+  /** The last byte was a CR ending a line: an LF right after it belongs to the same line end. */
+  skipLF: boolean;
+  records: number;
+  lines: number;
+}
+
+/**
+ * planCsvSplit's state machine on a chunk without CR, with the same results as its byte loop: only LFs and
+ * quotes matter, so native Buffer#indexOf (memchr) finds them instead of a JS loop over every byte. Outside
+ * quotes a quote opens a quoted field only at a field start (the first byte of a record, right after a
+ * delimiter, or right after a closing quote, where it is an escaped quote); any other quote there is text.
+ * Returns the chunk index of the first record start at or after index `t` once a record has been seen, or
+ * the chunk length when the chunk ends first; the state for what follows is left in `s`.
+ */
+function scanSplitLf(chunk: Buffer, t: number, d: number, s: SplitScan): number {
+  const n = chunk.length;
+  if (n === 0) return 0;
+  let { st, records, lines } = s;
+  let i = 0;
+  if (s.skipLF) {
+    s.skipLF = false;
+    if (chunk[0] === LF) i = 1; // the LF of a CRLF split across chunks
+  }
+  let nl = -1; // the next LF at or after i (n: none left), when nl >= i
+  let q = -1; // the next quote at or after i (n: none left), when q >= i
+  while (i < n) {
+    if (st === 0) {
+      if (i >= t && records >= 1) break;
+      if (chunk[i] === LF) {
+        lines++; // a blank line
+        i++;
+        continue;
+      }
+      st = 1;
+    }
+    if (st === 3) {
+      // quoted: jump to the next quote, counting the LFs before it
+      if (q < i) {
+        q = chunk.indexOf(QUOTE, i);
+        if (q === -1) q = n;
+      }
+      if (nl < i) {
+        nl = chunk.indexOf(LF, i);
+        if (nl === -1) nl = n;
+      }
+      while (nl < q) {
+        lines++;
+        nl = chunk.indexOf(LF, nl + 1);
+        if (nl === -1) nl = n;
+      }
+      if (q === n) {
+        i = n;
+        break;
+      }
+      st = 4;
+      i = q + 1;
+      continue;
+    }
+    if (st !== 2) {
+      // 1 field start, 4 after a closing quote: one byte decides
+      const c = chunk[i]!;
+      i++;
+      if (c === QUOTE) st = 3;
+      else if (c === d) st = 1;
+      else if (c === LF) {
+        records++;
+        lines++;
+        st = 0;
+      } else st = 2;
+      continue;
+    }
+    // 2 unquoted: up to the line end, a quote opens a quoted field only right after a delimiter
+    if (nl < i) {
+      nl = chunk.indexOf(LF, i);
+      if (nl === -1) nl = n;
+    }
+    if (q < i) {
+      q = chunk.indexOf(QUOTE, i);
+      if (q === -1) q = n;
+    }
+    if (q < nl) {
+      st = q > i && chunk[q - 1] === d ? 3 : 2;
+      i = q + 1;
+    } else if (nl < n) {
+      records++;
+      lines++;
+      st = 0;
+      i = nl + 1;
+    } else {
+      // no quote and no LF up to the end of the chunk: the last byte decides the state
+      st = chunk[n - 1] === d ? 1 : 2;
+      i = n;
+    }
+  }
+  s.st = st;
+  s.records = records;
+  s.lines = lines;
+  return i;
 }
