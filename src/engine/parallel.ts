@@ -279,8 +279,9 @@ export interface ParallelOutcome {
   columns: string[];
   sha256: string | null;
   /**
-   * How the work was done, for diagnostics (DQ_DEBUG_PARALLEL): 'read-on' when the first part of a JSON Lines
-   * file did not end as planned and the main thread read on to the end of the file (one read, worker stopped).
+   * How the work was done, for diagnostics (DQ_DEBUG_PARALLEL): 'read-on' when the main thread read on to the
+   * end of the file (one read, worker stopped): the worker found no split, or the first part of a JSON Lines file
+   * did not end as planned.
    */
   mode: 'parallel' | 'worker-failed' | 'restarted' | 'read-on';
 }
