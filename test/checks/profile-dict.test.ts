@@ -8,23 +8,10 @@ import { describe, expect, it } from 'vitest';
 import type { AuditOptions, Batch, Cell } from '../../src/core/types.js';
 import { finalizeProfile, initProfile, mergeProfile, updateProfile, type ProfileState } from '../../src/checks/profile.js';
 import { dcCount } from '../../src/stats/distinct.js';
-import { DEFAULT_NA_VALUES, setColumnHint, viewBatch, type ParseOptions } from '../../src/schema/values.js';
+import { setColumnHint, viewBatch, type ParseOptions } from '../../src/schema/values.js';
+import { auditOptions } from './helpers-ct.js';
 
-function optionsOf(o: Partial<AuditOptions> = {}): AuditOptions {
-  return {
-    naValues: new Set(DEFAULT_NA_VALUES),
-    decimalComma: false,
-    dayFirst: null,
-    numericThreshold: 0.95,
-    types: {},
-    keyColumns: null,
-    examples: true,
-    exactBudgetBytes: 1 << 24,
-    checks: {},
-    asOf: Date.UTC(2024, 0, 1),
-    ...o,
-  };
-}
+const optionsOf = (o: Partial<AuditOptions> = {}): AuditOptions => auditOptions({ exactBudgetBytes: 1 << 24, asOf: Date.UTC(2024, 0, 1), ...o });
 
 /** One column of a batch: cells dict[codes[i]] (null where codes[i] < 0). */
 interface DictBatch {

@@ -1337,6 +1337,12 @@ export async function planCsvSplit(input: Input, opts: ReaderOptions, target: nu
   }
 }
 
+/** The index of the next byte b at or after `from` in the chunk, or the chunk's length when there is none. */
+function nextOr(chunk: Buffer, b: number, from: number): number {
+  const j = chunk.indexOf(b, from);
+  return j === -1 ? chunk.length : j;
+}
+
 /** planCsvSplit's scanner state, carried from chunk to chunk. */
 interface SplitScan {
   /** 0 record start, 1 field start, 2 unquoted, 3 quoted, 4 quote seen inside quotes */
@@ -1378,18 +1384,11 @@ function scanSplitLf(chunk: Buffer, t: number, d: number, s: SplitScan): number 
     }
     if (st === 3) {
       // quoted: jump to the next quote, counting the LFs before it
-      if (q < i) {
-        q = chunk.indexOf(QUOTE, i);
-        if (q === -1) q = n;
-      }
-      if (nl < i) {
-        nl = chunk.indexOf(LF, i);
-        if (nl === -1) nl = n;
-      }
+      if (q < i) q = nextOr(chunk, QUOTE, i);
+      if (nl < i) nl = nextOr(chunk, LF, i);
       while (nl < q) {
         lines++;
-        nl = chunk.indexOf(LF, nl + 1);
-        if (nl === -1) nl = n;
+        nl = nextOr(chunk, LF, nl + 1);
       }
       if (q === n) {
         i = n;
@@ -1413,14 +1412,8 @@ function scanSplitLf(chunk: Buffer, t: number, d: number, s: SplitScan): number 
       continue;
     }
     // 2 unquoted: up to the line end, a quote opens a quoted field only right after a delimiter
-    if (nl < i) {
-      nl = chunk.indexOf(LF, i);
-      if (nl === -1) nl = n;
-    }
-    if (q < i) {
-      q = chunk.indexOf(QUOTE, i);
-      if (q === -1) q = n;
-    }
+    if (nl < i) nl = nextOr(chunk, LF, i);
+    if (q < i) q = nextOr(chunk, QUOTE, i);
     if (q < nl) {
       st = q > i && chunk[q - 1] === d ? 3 : 2;
       i = q + 1;
