@@ -67,7 +67,16 @@ function addAuditFlags(cmd: Command): Command {
     .option('-q, --quiet', 'no progress on stderr');
 }
 
+let signalsHandled = false;
+
 export async function main(argv: string[]): Promise<void> {
+  if (!signalsHandled) {
+    // Ctrl-C or a kill ends dq through 'exit', with the status a shell reports for the signal, so that what is
+    // to be removed at exit (removeAtExit: spills, a spooled stdin; live output temporaries) is removed
+    process.once('SIGINT', () => process.exit(130));
+    process.once('SIGTERM', () => process.exit(143));
+    signalsHandled = true;
+  }
   const program = new Command();
   program
     .name('dq')

@@ -4,13 +4,14 @@
  * computed while streaming.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, createWriteStream, promises as fsp, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import { InputError } from '../errors.js';
 import { limitStream } from '../engine/limits.js';
+import { removeAtExit } from './writers/atomic.js';
 
 export type Format = 'csv' | 'tsv' | 'jsonl' | 'parquet';
 
@@ -52,8 +53,8 @@ async function hashFrom(hash: Hash, file: string, from: number): Promise<string>
 }
 
 /**
- * The hash of the longest prefix of an uncompressed file that a whole-file stream() hashed before its consumer
- * stopped early (the split planners of parallel audits read the first half of the file that way).
+ * The hash of the longest prefix of an uncompressed file that a stream hashed: a whole-file stream() whose consumer
+ * stopped early, or a range from byte 0 (the first part of a parallel audit), which later ranges extend.
  */
 const prefixHashes = new WeakMap<Input, { hash: Hash; bytes: number }>();
 
@@ -181,14 +182,8 @@ async function gunzipHead(file: string, n: number): Promise<Buffer> {
 /** Spool stdin to a temporary file (needed for sniffing Parquet, second passes and sha256 of what was read). */
 export async function spoolStdin(): Promise<string> {
   const dir = await fsp.mkdtemp(join(tmpdir(), 'dq-stdin-'));
-  // removed by close(); this covers an exit before it (an error, or Ctrl-C: see src/stats/spill.ts)
-  process.once('exit', () => {
-    try {
-      rmSync(dir, { recursive: true, force: true });
-    } catch {
-      // nothing more can be done while exiting
-    }
-  });
+  // removed by close(); this covers an exit before it (an error, or Ctrl-C)
+  removeAtExit(dir);
   const file = join(dir, 'stdin');
   await pipeline(process.stdin, createWriteStream(file));
   return file;

@@ -9,13 +9,15 @@
  * 64 KiB per partition per million rows), so no file descriptor outlives a call: a worker thread's descriptors
  * are closed when it exits, while its set is read by the main thread. The state is plain data and survives
  * structuredClone. `spDispose` removes a set as soon as it is read, and the main thread removes the whole
- * `dq-spill-<pid>` directory when the process exits, so temporaries do not outlive an error.
+ * `dq-spill-<pid>` directory when the process exits (removeAtExit), so temporaries do not outlive an error or
+ * a Ctrl-C.
  */
-import { closeSync, fstatSync, mkdirSync, mkdtempSync, openSync, readSync, rmdirSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, mkdtempSync, openSync, readSync, rmdirSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { DqError, EXIT } from '../errors.js';
+import { removeAtExit, removeSync } from '../io/writers/atomic.js';
 
 export const PARTS = 256;
 const PENDING = 1 << 16;
@@ -30,22 +32,7 @@ export interface Spill {
 }
 
 const root = join(tmpdir(), `dq-spill-${process.pid}`);
-/** Remove a file or folder, ignoring every error: used at exit and after the records were read. */
-function remove(path: string): void {
-  try {
-    rmSync(path, { recursive: true, force: true });
-  } catch {
-    // nothing was created there, or nothing more can be done
-  }
-}
-
-if (isMainThread) {
-  process.once('exit', () => remove(root));
-  // Ctrl-C or a kill would end the process without 'exit' (and leave up to 20 bytes a row on disk): exit instead,
-  // with the status a shell reports for the signal (other handlers, such as the writers', run first or after)
-  process.once('SIGINT', () => process.exit(130));
-  process.once('SIGTERM', () => process.exit(143));
-}
+if (isMainThread) removeAtExit(root);
 
 function fail(what: string, e: unknown): never {
   const code = (e as NodeJS.ErrnoException).code ?? String(e);
@@ -162,7 +149,7 @@ export function spRead(s: Spill, p: number): Uint32Array {
 
 /** Remove every set of the spill (and the process's spill directory once it is empty). */
 export function spDispose(s: Spill): void {
-  for (const dir of s.sets) remove(dir);
+  for (const dir of s.sets) removeSync(dir);
   s.sets = [];
   s.n = 0;
   try {

@@ -105,9 +105,8 @@ describe.skipIf(!hasClean)('interrupting dq clean', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  // While reading and fitting, no output is open: dq dies of the signal (Node's default) or, once the modules
-  // with handlers are loaded (src/stats/spill.ts), exits with 130 / 143; a shell reports 130 / 143 either way,
-  // and nothing has been written yet.
+  // While reading and fitting, no output is open: dq exits with 130 / 143 (src/cli/main.ts), or dies of the
+  // signal if it comes before the CLI runs; a shell reports 130 / 143 either way, and nothing has been written yet.
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],

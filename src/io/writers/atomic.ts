@@ -214,15 +214,30 @@ export async function createTempFor(dest: string): Promise<TempFile> {
 let openGroups = 0;
 let handlersInstalled = false;
 
+/** Remove a file or folder now, ignoring every error (while exiting, or a temporary already read). */
+export function removeSync(path: string): void {
+  try {
+    rmSync(path, { recursive: true, force: true });
+  } catch {
+    // nothing more can be done
+  }
+}
+
+const removedAtExit = new Set<string>();
+
+/**
+ * Remove a temporary file or folder (a spill, a spooled stdin) when the process exits, however it ends: normally,
+ * after an error, or on SIGINT/SIGTERM, which the CLI turns into an exit (src/cli/main.ts). Main thread only: in a
+ * worker, 'exit' is the worker's own end.
+ */
+export function removeAtExit(path: string): void {
+  if (removedAtExit.size === 0) process.once('exit', () => removedAtExit.forEach(removeSync));
+  removedAtExit.add(path);
+}
+
 /** Remove every live temporary of this process, synchronously (used by the signal handlers). */
 export function removeLiveTempsSync(): void {
-  for (const p of liveTemps) {
-    try {
-      rmSync(p, { force: true });
-    } catch {
-      // nothing more can be done while exiting
-    }
-  }
+  liveTemps.forEach(removeSync);
   liveTemps.clear();
 }
 
