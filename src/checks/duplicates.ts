@@ -531,10 +531,7 @@ function countTables(s: State): Counts {
 function countSpilled(s: State): Counts {
   const out: Counts = { distinct: 0, nearRows: 0, keys: 0, exact: [], near: [], key: [] };
   const part = (e: Example) => keyWords(e)[0]! >>> 24;
-  const rs = s.rowSpill!;
-  for (let p = 0; p < PARTS; p++) {
-    const r = sortRecords(spRead(rs, p), 5, 4);
-    if (r.length === 0) continue;
+  eachPartition(s.rowSpill!, (r, p) => {
     const t = { heads: rmNew(5, 2, Math.ceil(r.length / 5 / MAX_LOAD) + 1), variants: rmNew(5, 4, 1 << 8) };
     for (let o = 0; o < r.length; o += 5) {
       const first = putRow(t, r[o]!, r[o + 1]!, r[o + 2]!, r[o + 3]!, r[o + 4]!);
@@ -545,13 +542,9 @@ function countSpilled(s: State): Counts {
     eachSlot(t.variants, (v, q) => addExample(out.near, { row: v[q + 4]!, line: null, value: null }));
     for (const e of s.exactExamples)
       if (part(e) === p) addExample(out.exact, sameRow(e, firstRow(t, ...(keyWords(e) as [number, number, number, number]))));
-  }
-  spDispose(rs);
-  const ks = s.keySpill;
-  if (ks) {
-    for (let p = 0; p < PARTS; p++) {
-      const r = sortRecords(spRead(ks, p), 3, 2);
-      if (r.length === 0) continue;
+  });
+  if (s.keySpill)
+    eachPartition(s.keySpill, (r, p) => {
       const km = rmNew(3, 2, Math.ceil(r.length / 3 / MAX_LOAD) + 1);
       for (let o = 0; o < r.length; o += 3) {
         const first = rmPut(km, r[o]!, r[o + 1]!, 0, 0, r[o + 2]!);
@@ -559,10 +552,17 @@ function countSpilled(s: State): Counts {
       }
       out.keys += km.used;
       for (const e of s.keyExamples) if (part(e) === p) addExample(out.key, sameKey(e, firstKey(km, keyWords(e))));
-    }
-    spDispose(ks);
-  }
+    });
   return out;
+}
+
+/** Each non-empty partition of a spill with its records in row order (the row is the last word), then the spill removed. */
+function eachPartition(sp: Spill, fn: (records: Uint32Array, p: number) => void): void {
+  for (let p = 0; p < PARTS; p++) {
+    const r = sortRecords(spRead(sp, p), sp.w, sp.w - 1);
+    if (r.length > 0) fn(r, p);
+  }
+  spDispose(sp);
 }
 
 function firstKey(km: RowMap, k: number[]): number {
