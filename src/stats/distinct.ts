@@ -269,8 +269,6 @@ function refill(s: DistinctState, words: Uint32Array, u: number): void {
   s.logLen = u;
 }
 
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
 /** Hand the set over to the log (see the header). */
 function toLog(s: DistinctState): void {
   const set = s.set!;
