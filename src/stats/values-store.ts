@@ -181,49 +181,42 @@ export function vsSorted(s: ValuesStore): Float64Array {
 }
 
 /**
- * vsSorted for stores whose values are all decimals of at most 6 places (every full chunk packed, the last chunk
- * such decimals too, no -0): the values as integer multiples k of 10^-D (D the most places of any chunk), sorted
- * as unsigned offsets from the smallest by an LSD radix sort (11-bit digits, only as many passes as the range
- * needs: 1 to 3 instead of the 6 of doubles), then decoded as k / 10^D. A value m / 10^d of a chunk packed at
- * d places is k / 10^D with k = m * 10^(D-d), the same rational and so the same correctly rounded double; a value
- * of the last chunk is taken only when k / 10^D gives it back. Equal arrays to sorting the doubles.
- * Null (the caller sorts the doubles) when a value does not fit or the offsets span 2^32 or more.
+ * vsSorted for stores whose values are all decimals of at most 6 places (every full chunk packed, and the last,
+ * open chunk packs too): the values as integer multiples k of 10^-D (D the most places of any chunk), sorted as
+ * unsigned offsets from the smallest by an LSD radix sort (11-bit digits, only as many passes as the range needs:
+ * 1 to 3 instead of the 6 of doubles), then decoded as k / 10^D. A value m / 10^d of a chunk packed at d places
+ * is k / 10^D with k = m * 10^(D-d), the same rational and so the same correctly rounded double. Equal arrays to
+ * sorting the doubles. Null (the caller sorts the doubles) when a chunk does not pack or the offsets span 2^32 or
+ * more.
  */
 function sortedScaled(s: ValuesStore, n: number): Float64Array | null {
   if (n < 4096) return null;
-  const chunks = s.chunks;
+  const packed: PackedChunk[] = [];
   let D = 0;
-  for (let c = 0; c < chunks.length; c++) {
-    const ch = chunks[c]!;
+  for (let c = 0; c < s.chunks.length; c++) {
+    let ch = s.chunks[c]!;
     if (ch instanceof Float64Array) {
       // a full chunk left unpacked has a value that does not pack: only the last one is still open
-      if (c !== chunks.length - 1 || s.length - c * CHUNK >= CHUNK) return null;
-      D = placesOfAll(ch, s.length - c * CHUNK, D);
-      if (D < 0) return null;
-    } else if (ch.scale > D) D = ch.scale;
+      const m = s.length - c * CHUNK;
+      if (m >= CHUNK) return null;
+      ch = pack(ch.subarray(0, m));
+      if (ch instanceof Float64Array) return null;
+    }
+    packed.push(ch);
+    if (ch.scale > D) D = ch.scale;
   }
   const P = POW10[D]!;
-  // pass 1: smallest and largest key (and the last chunk's values checked at D places)
+  // pass 1: smallest and largest key
   kMin = Infinity;
   kMax = -Infinity;
-  for (let c = 0; c < chunks.length; c++) {
-    const ch = chunks[c]!;
-    const m = Math.min(CHUNK, s.length - c * CHUNK);
-    if (ch instanceof Float64Array) {
-      if (!rangeFloat(ch, m, P)) return null;
-    } else rangePacked(ch.ints, m, POW10[D - ch.scale]!);
-  }
+  for (const ch of packed) rangePacked(ch.ints, POW10[D - ch.scale]!);
   const min = kMin;
   const range = kMax - min;
   if (!(range <= 0xffffffff)) return null;
   // pass 2: unsigned offsets from min
   let keys = new Uint32Array(n);
   let j = 0;
-  for (let c = 0; c < chunks.length; c++) {
-    const ch = chunks[c]!;
-    const m = Math.min(CHUNK, s.length - c * CHUNK);
-    j = ch instanceof Float64Array ? keysFloat(keys, j, ch, m, P, min) : keysPacked(keys, j, ch.ints, m, POW10[D - ch.scale]!, min);
-  }
+  for (const ch of packed) j = keysPacked(keys, j, ch.ints, POW10[D - ch.scale]!, min);
   if (range > 0) {
     const passes = range < 2048 ? 1 : range < 2 ** 22 ? 2 : 3;
     let tmp = new Uint32Array(n);
@@ -247,42 +240,10 @@ function sortedScaled(s: ValuesStore, n: number): Float64Array | null {
 let kMin = Infinity;
 let kMax = -Infinity;
 
-/** The most places (at least d) any value of ch[0..m) needs, or -1 when one is not a decimal of <= 6 places or is -0. */
-function placesOfAll(ch: Float64Array, m: number, d: number): number {
-  for (let i = 0; i < m; i++) {
-    const v = ch[i]!;
-    if (v !== v) continue;
-    if (v === 0 && 1 / v < 0) return -1;
-    const p = POW10[d]!;
-    const k = Math.round(v * p);
-    if (k / p === v && Math.abs(k) < 0x7fffffff) continue;
-    const need = placesOf(v);
-    if (need < 0) return -1;
-    if (need > d) d = need;
-  }
-  return d;
-}
-
-function rangeFloat(ch: Float64Array, m: number, P: number): boolean {
-  let lo = kMin;
-  let hi = kMax;
-  for (let i = 0; i < m; i++) {
-    const v = ch[i]!;
-    if (v !== v) continue;
-    const k = Math.round(v * P);
-    if (k / P !== v) return false;
-    if (k < lo) lo = k;
-    if (k > hi) hi = k;
-  }
-  kMin = lo;
-  kMax = hi;
-  return true;
-}
-
-function rangePacked(ints: Int32Array, m: number, f: number): void {
+function rangePacked(ints: Int32Array, f: number): void {
   let lo = 0x7fffffff;
   let hi = -0x7fffffff;
-  for (let i = 0; i < m; i++) {
+  for (let i = 0; i < ints.length; i++) {
     const x = ints[i]!;
     if (x === PACKED_NAN) continue;
     if (x < lo) lo = x;
@@ -293,16 +254,8 @@ function rangePacked(ints: Int32Array, m: number, f: number): void {
   if (hi * f > kMax) kMax = hi * f;
 }
 
-function keysFloat(keys: Uint32Array, j: number, ch: Float64Array, m: number, P: number, min: number): number {
-  for (let i = 0; i < m; i++) {
-    const v = ch[i]!;
-    if (v === v) keys[j++] = Math.round(v * P) - min;
-  }
-  return j;
-}
-
-function keysPacked(keys: Uint32Array, j: number, ints: Int32Array, m: number, f: number, min: number): number {
-  for (let i = 0; i < m; i++) {
+function keysPacked(keys: Uint32Array, j: number, ints: Int32Array, f: number, min: number): number {
+  for (let i = 0; i < ints.length; i++) {
     const x = ints[i]!;
     if (x !== PACKED_NAN) keys[j++] = x * f - min;
   }
