@@ -314,22 +314,13 @@ function key3(t: string, i: number): number {
   );
 }
 
-/** t < u, given key3(u, 0) and key3(u, 3): the first six characters decide unless they are equal. */
-function textLess(t: string, u: string, uA: number, uB: number): boolean {
+/** The sign of t - u in string order, given key3(u, 0) and key3(u, 3): the first six characters decide unless they are equal. */
+function textCompare(t: string, u: string, uA: number, uB: number): number {
   const a = key3(t, 0);
-  if (a !== uA) return a < uA;
+  if (a !== uA) return a - uA;
   const b = key3(t, 3);
-  if (b !== uB) return b < uB;
-  return t < u;
-}
-
-/** t > u, given key3(u, 0) and key3(u, 3). */
-function textGreater(t: string, u: string, uA: number, uB: number): boolean {
-  const a = key3(t, 0);
-  if (a !== uA) return a > uA;
-  const b = key3(t, 3);
-  if (b !== uB) return b > uB;
-  return t > u;
+  if (b !== uB) return b - uB;
+  return t < u ? -1 : t > u ? 1 : 0;
 }
 
 export function updateColumn(st: ColumnState, b: BatchView, c: number, budget: number): void {
@@ -357,7 +348,7 @@ export function updateColumn(st: ColumnState, b: BatchView, c: number, budget: n
   // text min/max: a first character above the minimum's (below the maximum's) decides without comparing strings
   let tMinC = tMin === null ? 0x10000 : tMin.length ? tMin.charCodeAt(0) : -1;
   let tMaxC = tMax === null || tMax.length === 0 ? -1 : tMax.charCodeAt(0);
-  // on a tie of first characters, the next five decide most comparisons without comparing strings (see textLess)
+  // on a tie of first characters, the next five decide most comparisons without comparing strings (see textCompare)
   let mnA = tMin === null ? 0 : key3(tMin, 0);
   let mnB = tMin === null ? 0 : key3(tMin, 3);
   let mxA = tMax === null ? 0 : key3(tMax, 0);
@@ -444,13 +435,13 @@ export function updateColumn(st: ColumnState, b: BatchView, c: number, budget: n
       }
     }
     const c0 = t.length ? t.charCodeAt(0) : -1;
-    if (c0 <= tMinC && (tMin === null || c0 < tMinC || textLess(t, tMin, mnA, mnB))) {
+    if (c0 <= tMinC && (tMin === null || c0 < tMinC || textCompare(t, tMin, mnA, mnB) < 0)) {
       tMin = flat(t);
       tMinC = c0;
       mnA = key3(t, 0);
       mnB = key3(t, 3);
     }
-    if (c0 >= tMaxC && (tMax === null || c0 > tMaxC || textGreater(t, tMax, mxA, mxB))) {
+    if (c0 >= tMaxC && (tMax === null || c0 > tMaxC || textCompare(t, tMax, mxA, mxB) > 0)) {
       tMax = flat(t);
       tMaxC = c0;
       mxA = key3(t, 0);
