@@ -372,8 +372,7 @@ export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | n
     part1Range.handoff = async (at) => {
       const plan = (await split)?.jsonl;
       if (!plan) return false; // no split: this read was the whole file
-      const reader = await import('../io/readers/jsonl.js');
-      const late = reader.lateLeafColumns(plan, at);
+      const late = (await import('../io/readers/jsonl.js')).lateLeafColumns(plan, at);
       let asPlanned = late !== null && late.length === 0;
       if (late !== null && late.length > 0) {
         debug?.(`${late.join(', ')}: first leaf value after the planned lines; waiting for part 2 to know whether it matters`);

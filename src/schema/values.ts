@@ -459,7 +459,8 @@ function parseDate(raw: string, dayFirst: boolean | null): boolean {
   }
   // Mon D YYYY, Mon D, YYYY
   if ((c0 | 32) >= 97 && (c0 | 32) <= 122) {
-    // every month name starts with its 3-letter abbreviation: other words fail here without a scan or slice
+    // every month name starts with its 3-letter abbreviation: other words fail here without a scan or slice (a text
+    // starting with a letter was checked at the top already, before trimming; this is for one after spaces)
     if (!monthPrefix(s, 0)) return false;
     let j = 0;
     while (j < n && ((s.charCodeAt(j) | 32) >= 97 && (s.charCodeAt(j) | 32) <= 122)) j++;
