@@ -182,7 +182,7 @@ export async function runAudit(files: string[], flags: AuditFlags, mode: 'audit'
     req.checks = [...(req.checks ?? CHECKERS.filter((c) => c.meta.default).map((c) => c.meta.id)), 'privacy', ...req.extraCheckers.map((c) => c.meta.id)];
   }
   const progress = new Progress(!flags.quiet);
-  req.onProgress = (p) => progress.update(p.rows, p.bytes);
+  if (progress.on) req.onProgress = (p) => progress.update(p);
   const stopWatch = await watchMemory(flags.maxMemory);
   let report: Report;
   try {

@@ -20,6 +20,7 @@
  * A parallel audit holds each part's states plus one isolate more (about 50-80 MB), and the merge briefly holds
  * both parts and the grown tables.
  */
+import { promises as fsp } from 'node:fs';
 import { InputError, UsageError } from '../errors.js';
 import { IssueLog } from '../core/issues.js';
 import type {
@@ -36,7 +37,7 @@ import type {
 import { CHECKERS } from '../checks/registry.js';
 import { finalizeProfile, mergeProfile } from '../checks/profile.js';
 import { parseOptionsFrom } from '../schema/values.js';
-import { openInput, type Format, type Input } from '../io/source.js';
+import { bytesRead, openInput, type Format, type Input } from '../io/source.js';
 import type { ReaderOptions } from '../io/readers/types.js';
 import { loadReader } from './read.js';
 import { liLineOf } from './line-index.js';
@@ -134,6 +135,18 @@ class Reservoir {
   }
 }
 
+/** The summed sizes of input files; null if one is stdin or cannot be sized. */
+async function totalSize(paths: string[]): Promise<number | null> {
+  let sum = 0;
+  for (const p of paths) {
+    if (p === '-') return null;
+    const st = await fsp.stat(p).catch(() => null);
+    if (!st?.isFile()) return null;
+    sum += st.size;
+  }
+  return sum;
+}
+
 export async function audit(req: AuditRequest): Promise<Report> {
   if (req.inputs.length === 0) throw new UsageError('no input given');
   const checkers = selectCheckers(req);
@@ -143,7 +156,8 @@ export async function audit(req: AuditRequest): Promise<Report> {
   const parts: { path: string; format: Format; firstRow: number; rows: number; bytes: number | null; sha256: string | null; columns: string[] }[] = [];
   const details: Record<string, unknown> = {};
   const reservoir = req.sample ? new Reservoir(req.sample.size, req.sample.seed) : null;
-  const totalBytes = null;
+  // progress: stored bytes of the inputs (null when one is stdin or cannot be sized; then no share or ETA)
+  const totalBytes = req.onProgress ? await totalSize(req.inputs.map((s) => s.path)) : null;
   let bytesDone = 0;
   const threads = threadCount(req.threads);
 
@@ -155,7 +169,9 @@ export async function audit(req: AuditRequest): Promise<Report> {
       const reader = await loadReader(input.format);
       let meta: Record<string, unknown> = {};
       const offset = scan.rows;
-      const onBatch = () => req.onProgress?.({ rows: scan.rows, bytes: bytesDone, totalBytes });
+      const onProgress = req.onProgress
+        ? (rows: number, bytes: number) => req.onProgress!({ rows: offset + rows, bytes: bytesDone + Math.min(bytes, input.bytes ?? bytes), totalBytes })
+        : undefined;
       let part: { rows: number; columns: string[] } | null = null;
       let sha256: string | null = null;
       if (req.inputs.length === 1 && !reservoir && threads > 1) {
@@ -168,7 +184,7 @@ export async function audit(req: AuditRequest): Promise<Report> {
           choice: req,
           partitions: spec.partitions,
           threads,
-          onBatch,
+          onProgress,
         });
         if (par) {
           scan = par.scan;
@@ -181,7 +197,7 @@ export async function audit(req: AuditRequest): Promise<Report> {
       if (!part) {
         const feed = feeder(scan, checkers, parse);
         const sink = reservoir ? (b: Batch) => reservoir.add(b) : feed;
-        part = await scanInput(input, reader, req.reader, req, spec.partitions, scan, issues, meta, offset, sink, onBatch);
+        part = await scanInput(input, reader, req.reader, req, spec.partitions, scan, issues, meta, offset, sink, onProgress && ((rows) => onProgress(rows, bytesRead(input))));
         sha256 = input.sha256();
       }
       // bookkeeping of the CSV reader for parallel reads, not report details

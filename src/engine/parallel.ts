@@ -55,7 +55,7 @@ import type { AuditOptions, Checker } from '../core/types.js';
 import { CHECKERS } from '../checks/registry.js';
 import { mergeProfile } from '../checks/profile.js';
 import { parseOptionsFrom } from '../schema/values.js';
-import { finishSha256, type Format, type Input } from '../io/source.js';
+import { bytesRead, finishSha256, type Format, type Input } from '../io/source.js';
 import type { JsonlSplit } from '../io/readers/jsonl.js';
 import type { RangeHandoff, Reader, ReaderOptions, ReadRange } from '../io/readers/types.js';
 import { liMerge } from './line-index.js';
@@ -108,6 +108,8 @@ export interface WorkerJob {
    * reads up to it meanwhile), then reads from there; `reader.range` and `valuesBudget` follow from the split.
    */
   split?: number;
+  /** Post `{ progress: [rows, bytes] }` of the worker's part about 5 times a second (someone shows progress). */
+  progress?: boolean;
 }
 
 export interface WorkerResult {
@@ -200,8 +202,11 @@ export interface StartedWorker {
   stop: () => Promise<void>;
 }
 
-/** Start a worker on a job (see WorkerJob.split: for text files it finds the split itself and posts it first). */
-export function startWorker(job: WorkerJob, youngGenerationMb?: number): StartedWorker {
+/**
+ * Start a worker on a job (see WorkerJob.split: for text files it finds the split itself and posts it first);
+ * `onProgress` is told the rows and bytes of its part read so far (with `job.progress`).
+ */
+export function startWorker(job: WorkerJob, youngGenerationMb?: number, onProgress?: (rows: number, bytes: number) => void): StartedWorker {
   // a small heap: the worker's long-lived state is typed arrays (outside the heap) and capped maps, so a tight
   // old generation only makes V8 collect the garbage of finished batches (chunk strings) sooner
   const w = new Worker(new URL('./worker.js', import.meta.url), {
@@ -213,8 +218,10 @@ export function startWorker(job: WorkerJob, youngGenerationMb?: number): Started
   const result = new Promise<WorkerResult>((resolve, reject) => {
     let settled = false;
     // (a settled promise ignores later calls: a failure after the plan leaves the plan as it was)
-    w.on('message', (m: { plan: TextSplit | null } | { ok: true; result: WorkerResult } | { ok: false; error: string }) => {
+    type Message = { plan: TextSplit | null } | { progress: [number, number] } | { ok: true; result: WorkerResult } | { ok: false; error: string };
+    w.on('message', (m: Message) => {
       if ('plan' in m) return planned(m.plan);
+      if ('progress' in m) return settled ? undefined : onProgress?.(m.progress[0], m.progress[1]);
       settled = true;
       planned(null);
       if (m.ok) resolve(m.result);
@@ -268,7 +275,8 @@ export interface ParallelArgs {
   choice: ColumnChoice;
   partitions: Record<string, string> | undefined;
   threads: number;
-  onBatch?: () => void;
+  /** Told the rows and stored bytes of the input read so far (both threads), after batches. */
+  onProgress?: (rows: number, bytes: number) => void;
 }
 
 export interface ParallelOutcome {
@@ -319,8 +327,24 @@ export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | n
     columns: a.choice.columns,
     excludeColumns: a.choice.excludeColumns,
     partitions: a.partitions,
+    progress: a.onProgress !== undefined,
   };
   const scan = newScan(checkers, a.options);
+  // progress: this thread's rows (after `rowsBase`) and bytes read (after `readBase`), plus the worker's part;
+  // told after each batch of this thread and each progress message of the worker (also while this thread waits)
+  const progress = { rowsBase: 0, rows: 0, readBase: 0, workerRows: 0, workerBytes: 0 };
+  const tell = () => a.onProgress?.(progress.rowsBase + progress.rows + progress.workerRows, bytesRead(input) - progress.readBase + progress.workerBytes);
+  const onWorkerProgress = (rows: number, b: number) => {
+    progress.workerRows = rows;
+    progress.workerBytes = b;
+    tell();
+  };
+  const onBatch = a.onProgress
+    ? (rows: number) => {
+        progress.rows = rows;
+        tell();
+      }
+    : undefined;
   let reader = a.reader;
   let part1Range: ReadRange;
   let worker: StartedWorker;
@@ -334,7 +358,7 @@ export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | n
     // waits for it. The worker's young generation of 8 MB keeps two threads under 300 MB on 1M rows (CSV 316 ->
     // 286 MB, JSON Lines 281 -> 272 MB) for about 0.2 s more of its garbage collection: MAIN_SHARE makes up for it.
     const target = Math.floor(bytes * MAIN_SHARE);
-    worker = startWorker({ ...job, split: target }, 8);
+    worker = startWorker({ ...job, split: target }, 8, onWorkerProgress);
     split = worker.plan;
     part1Range = { start: 0, end: target, endAt: split.then((sp) => sp?.offset ?? null), rowsBefore: 0, linesBefore: 0, header: null, delimiter: null, encoding: null };
     // the parts' budget for numeric values follows from the split's row estimate: it must be set before any
@@ -362,7 +386,7 @@ export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | n
     part2Range = { start: 0, end: 0, rowsBefore: before, linesBefore: 0, header: null, delimiter: null, encoding: null, firstGroup: g, endGroup: groups.length };
     const vb = partValuesBudget(total, budget);
     if (vb !== undefined) scan.profile.valuesBudget = vb;
-    worker = startWorker({ ...job, reader: { ...a.readerOpts, range: part2Range }, valuesBudget: vb });
+    worker = startWorker({ ...job, reader: { ...a.readerOpts, range: part2Range }, valuesBudget: vb }, undefined, onWorkerProgress);
     split = Promise.resolve(null);
   }
   const halved = (): boolean => scan.profile.valuesBudget !== undefined;
@@ -394,7 +418,7 @@ export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | n
   let issues = new IssueLog();
   let meta: Record<string, unknown> = {};
   try {
-    const p1 = await scanInput(input, reader, { ...a.readerOpts, range: part1Range }, a.choice, a.partitions, scan, issues, meta, 0, feeder(scan, checkers, parse), a.onBatch);
+    const p1 = await scanInput(input, reader, { ...a.readerOpts, range: part1Range }, a.choice, a.partitions, scan, issues, meta, 0, feeder(scan, checkers, parse), onBatch);
     const p1At = Date.now();
     debug?.('part 1 read');
     const sp = await split;
@@ -415,9 +439,10 @@ export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | n
       debug?.(`part 1 ended with ${String(meta.rows ?? meta.records ?? p1.rows)} rows at line ${String(meta.endLine ?? meta.lines)}, not as planned: one thread`);
       await worker.stop();
       const again = newScan(checkers, a.options);
+      Object.assign(progress, { readBase: bytesRead(input), rows: 0, workerRows: 0, workerBytes: 0 });
       issues = new IssueLog();
       meta = {};
-      const all = await scanInput(input, a.reader, a.readerOpts, a.choice, a.partitions, again, issues, meta, 0, feeder(again, checkers, parse), a.onBatch);
+      const all = await scanInput(input, a.reader, a.readerOpts, a.choice, a.partitions, again, issues, meta, 0, feeder(again, checkers, parse), onBatch);
       debug?.(`restarted: ${all.rows} rows`);
       return { scan: again, issues, meta, rows: all.rows, columns: all.columns, sha256: input.sha256(), mode: 'restarted' };
     }
@@ -448,7 +473,8 @@ export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | n
       const range = at ? { ...part2Range!, header: at.columns, leafColumns: at.leafColumns } : part2Range!;
       meta2 = {};
       issues2 = new IssueLog();
-      const p2 = await scanInput(input, a.reader, { ...a.readerOpts, range }, a.choice, a.partitions, scan, issues2, meta2, 0, feeder(scan, checkers, parse), a.onBatch);
+      Object.assign(progress, { rowsBase: rows, rows: 0, workerRows: 0, workerBytes: 0 });
+      const p2 = await scanInput(input, a.reader, { ...a.readerOpts, range }, a.choice, a.partitions, scan, issues2, meta2, 0, feeder(scan, checkers, parse), onBatch);
       rows += p2.rows;
       columns = p2.columns.length ? p2.columns : columns;
     }

@@ -108,7 +108,8 @@ export async function scanInput(
   meta: Record<string, unknown>,
   offset: number,
   sink: (b: Batch) => void,
-  onBatch?: () => void,
+  /** Told the rows of this part read so far, after every batch. */
+  onBatch?: (partRows: number) => void,
 ): Promise<{ rows: number; columns: string[] }> {
   let partColumns: string[] = [];
   let partRows = 0;
@@ -122,7 +123,7 @@ export async function scanInput(
     partRows += b.length;
     scan.rows += b.length;
     sink(b);
-    onBatch?.();
+    onBatch?.(partRows);
   }
   if (partRows === 0 && Array.isArray(meta.columns)) {
     const cols = project({ columns: meta.columns as string[], data: (meta.columns as string[]).map(() => []), length: 0, firstRow: 1, lines: null }, choice, partitions).columns;

@@ -9,7 +9,7 @@ import { IssueLog } from '../core/issues.js';
 import type { Checker } from '../core/types.js';
 import { CHECKERS } from '../checks/registry.js';
 import { parseOptionsFrom } from '../schema/values.js';
-import { openInput } from '../io/source.js';
+import { bytesRead, openInput } from '../io/source.js';
 import { loadReader } from './read.js';
 import { feeder, newScan, scanInput, type ScanState } from './scan.js';
 import { partValuesBudget, planTextSplit, splitRowEstimate, transferables, type WorkerJob, type WorkerResult } from './parallel.js';
@@ -40,7 +40,18 @@ async function run(job: WorkerJob): Promise<void> {
     }
     scan = newScan(checkers, job.options, valuesBudget);
     const reader = await loadReader(input.format);
-    part = await scanInput(input, reader, opts, job, job.partitions, scan, issues, meta, 0, feeder(scan, checkers, parseOptionsFrom(job.options)));
+    // progress: rows and bytes of this part (the pre-pass's reads are not part of it)
+    const readBase = bytesRead(input);
+    let last = 0;
+    const onBatch = job.progress
+      ? (rows: number) => {
+          const now = Date.now();
+          if (now - last < 200) return;
+          last = now;
+          parentPort!.postMessage({ progress: [rows, bytesRead(input) - readBase] });
+        }
+      : undefined;
+    part = await scanInput(input, reader, opts, job, job.partitions, scan, issues, meta, 0, feeder(scan, checkers, parseOptionsFrom(job.options)), onBatch);
   } finally {
     await input.close();
   }

@@ -58,6 +58,18 @@ async function hashFrom(hash: Hash, file: string, from: number): Promise<string>
  */
 const prefixHashes = new WeakMap<Input, { hash: Hash; bytes: number }>();
 
+const readCounts = new WeakMap<Input, number>();
+
+/** Bytes of an input as stored (compressed bytes for gzip) that its streams and readers have read so far: for progress. */
+export function bytesRead(input: Input): number {
+  return readCounts.get(input) ?? 0;
+}
+
+/** Count `n` more stored bytes read from an input (streams count themselves; readers with their own file access call this). */
+export function countRead(input: Input, n: number): void {
+  readCounts.set(input, (readCounts.get(input) ?? 0) + n);
+}
+
 /**
  * The SHA-256 of a whole input file as stored: the digest of a complete stream() when there was one, else the
  * hash of the prefix an abandoned stream() read continued with the rest of the file (each byte hashed once, the
@@ -255,6 +267,7 @@ export async function openInput(path: string, opts: { format?: Format | null; ma
               if (pos + c.length > end) c = c.subarray(0, end - pos);
             }
             const next = pos + c.length;
+            countRead(input, c.length);
             if (ext && next > from) {
               ext.update(pos >= from ? c : c.subarray(from - pos));
               grown = true;
@@ -278,7 +291,10 @@ export async function openInput(path: string, opts: { format?: Format | null; ma
       const raw = createReadStream(file, { highWaterMark: READ_CHUNK });
       let src: AsyncIterable<Buffer> = raw;
       if (gzip) {
-        if (hash) raw.on('data', (c) => hash.update(c as Buffer));
+        raw.on('data', (c) => {
+          countRead(input, (c as Buffer).length);
+          hash?.update(c as Buffer);
+        });
         const gunzip = createGunzip({ chunkSize: 256 * 1024 });
         raw.on('error', (e) => gunzip.destroy(e));
         raw.pipe(gunzip);
@@ -286,9 +302,12 @@ export async function openInput(path: string, opts: { format?: Format | null; ma
       }
       try {
         for await (const chunk of src) {
-          if (!gzip && hash) {
-            hash.update(chunk as Buffer);
-            hashed += (chunk as Buffer).length;
+          if (!gzip) {
+            countRead(input, (chunk as Buffer).length);
+            if (hash) {
+              hash.update(chunk as Buffer);
+              hashed += (chunk as Buffer).length;
+            }
           }
           yield chunk as Buffer;
         }

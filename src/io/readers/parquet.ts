@@ -84,7 +84,7 @@ import type { IssueLog } from '../../core/issues.js';
 import type { Batch, Cell } from '../../core/types.js';
 import { DqError, InputError, UnsupportedError } from '../../errors.js';
 import { setColumnHint } from '../../schema/values.js';
-import type { Input } from '../source.js';
+import { countRead, type Input } from '../source.js';
 import type { Reader, ReaderOptions } from './types.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -2131,6 +2131,8 @@ export const readParquet: Reader = async function* (input: Input, opts: ReaderOp
         where.column = null;
         const batch: Batch = { columns: names, data, length: n, firstRow, lines: null };
         firstRow += n;
+        // progress: the file's bytes in proportion to the rows yielded (reads run ahead by row group windows)
+        countRead(input, (file.byteLength * n) / total);
         yield batch;
       }
       for (const [plan, cur] of cursors) {
