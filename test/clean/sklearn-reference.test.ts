@@ -269,3 +269,35 @@ describe('bundled fixtures', () => {
     await compare(input, numeric, readTable(input, numeric), m);
   });
 });
+
+describe('infinite numbers take part in no imputation fit (as mean/median already did)', () => {
+  // x has an inf donor in row b; with it, kNN wrote Infinity into row c and MICE/forest did too.
+  const csv = 'id,x,y\na,1,2\nb,inf,3\nc,,2.5\nd,2,\ne,3,4\nf,-inf,\n';
+  const finiteCols: Col[] = [
+    [1, NaN, NaN, 2, 3, NaN],
+    [2, 3, 2.5, NaN, 4, NaN],
+  ];
+  const cases: { name: string; flags: Record<string, unknown>; want?: Col[] }[] = [
+    { name: 'knn k=2', flags: { impute: ['knn'], k: '2' }, want: knnImputer(finiteCols, 2) },
+    { name: 'knn k=5 distance', flags: { impute: ['knn'], weights: 'distance' }, want: knnImputer(finiteCols, 5, 'distance') },
+    { name: 'mean', flags: { impute: ['mean'] }, want: finiteCols.map((c) => simpleImputer(c, 'mean')) },
+    { name: 'mice regression', flags: { impute: ['mice'], miceMethod: 'regression' } },
+    { name: 'mice pmm', flags: { impute: ['mice'] } },
+    { name: 'forest', flags: { impute: ['forest'], trees: '10' } },
+  ];
+  test.each(cases)('$name', async ({ flags, want }) => {
+    const input = join(tmpDir(), 'inf.csv');
+    writeFileSync(input, csv);
+    const out = await clean(input, flags as never);
+    const rows = Papa.parse<string[]>(readFileSync(out, 'utf8').trim(), { header: false }).data.slice(1);
+    // the infinite cells are written as read; every missing cell with a finite neighbour gets a finite number
+    expect(rows.map((r) => r[1])[1]).toBe('inf');
+    expect(rows.map((r) => r[1])[5]).toBe('-inf');
+    const got = [rows.map((r) => num(r[1])), rows.map((r) => num(r[2]))];
+    for (const [j, i] of [[0, 2], [1, 3], [1, 5]] as const) expect(Number.isFinite(got[j]![i]!), `column ${j} row ${i}: ${got[j]![i]}`).toBe(true);
+    if (want) {
+      expectClose('x', [got[0]![0]!, got[0]![2]!, got[0]![3]!, got[0]![4]!], [want[0]![0]!, want[0]![2]!, want[0]![3]!, want[0]![4]!], 1e-12);
+      expectClose('y', got[1]!, want[1]!, 1e-12);
+    }
+  });
+});
