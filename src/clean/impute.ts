@@ -10,6 +10,9 @@
  * column is a usage error. Statistics are fitted for every column a strategy applies to (complete ones
  * included, as SimpleImputer does, so saved parameters serve new data); a column without observed values is
  * left as it is. Only missing cells change: observed values (and text noise in numeric columns) never do.
+ * Infinite numbers take part in no fit: they are left out of the statistics and are missing (NaN) in the
+ * matrix a model strategy sees, so kNN never copies an `inf` donor value into a missing cell and MICE/forest
+ * never regress on one (the `inf` cells themselves are written as they are).
  *
  * Extension point for model-based strategies (kNN, MICE, forest; src/clean/model/): `registerModelStrategy`.
  * Such a strategy needs the whole numeric matrix: the fitting pass then keeps every numeric column in memory
@@ -149,8 +152,8 @@ class ImputeFitter implements Fitter<ImputeParams> {
         }
         if (isNum(k)) {
           const x = v.num[i]!;
+          if (!finite(x)) continue; // inf/-inf: neither a statistic's input nor a model's coordinate or donor value
           if (st.matrix) st.matrix[base + i] = x;
-          if (!finite(x)) continue;
           st.sum.add(x);
           if (st.qs) qsAdd(st.qs, x);
           if (st.numModes) st.numModes.set(x + 0, (st.numModes.get(x + 0) ?? 0) + 1);

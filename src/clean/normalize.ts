@@ -6,8 +6,9 @@
  *   scale = (b - a) / (max - min), min = a - data_min * scale;
  * - robust (RobustScaler): (x - median) / (Q3 - Q1), the median as np.nanmedian, the quartiles by numpy's linear
  *   interpolation (np.nanpercentile).
- * A scale below 10 * machine epsilon is treated as 1 (`_handle_zeros_in_scale`), so a constant column maps
- * to 0 (zscore, robust) or a (minmax).
+ * A constant column keeps scale 1, so it maps to 0 (zscore, robust) or a (minmax): for minmax and robust a
+ * scale below 10 * machine epsilon is 1 (`_handle_zeros_in_scale`); for zscore, as StandardScaler, a variance
+ * within the rounding bound of a constant (`_is_constant_feature`, see standardScale in step.ts) is.
  * The mean is compensated (Neumaier), the variance a second-moment sum around the mean computed in a
  * shifted, batch-wise two-pass update (src/stats/moments.ts). Quantiles are exact within --exact-budget.
  */
@@ -16,7 +17,7 @@ import { momAddArray, momNew, type Moments } from '../stats/moments.js';
 import { qsAdd, qsFinalize, qsNew, type QuantileState } from '../stats/quantiles.js';
 import { medianSorted } from '../stats/values-store.js';
 import type { CleanOptions, NormalizeMethod } from './options.js';
-import { NumericTally, handleZeroScale, finite, type FitContext, type Fitter, type StepDef } from './step.js';
+import { NumericTally, handleZeroScale, standardScale, finite, type FitContext, type Fitter, type StepDef } from './step.js';
 import { isNum, type Sink, type Work } from './work.js';
 
 /** y = (x - center) / scale for zscore and robust; y = x * scale + offset for minmax. */
@@ -99,7 +100,7 @@ class NormalizeFitter implements Fitter<NormalizeParams> {
           const variance = st.mom.n > 0 ? Math.max(0, st.mom.m2 / st.mom.n) : 0;
           // StandardScaler's mean: np.mean of the column; the compensated sum keeps it to about one ulp
           const mean = (st.mom.sum + st.mom.sumC) / st.mom.n;
-          out.columns[name] = { method: 'zscore', center: mean, scale: handleZeroScale(Math.sqrt(variance)) };
+          out.columns[name] = { method: 'zscore', center: mean, scale: standardScale(variance, mean, st.mom.n) };
           break;
         }
         case 'minmax': {

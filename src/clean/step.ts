@@ -113,9 +113,25 @@ export function compareCodePoints(a: string, b: string): number {
   return a.length - b.length;
 }
 
-/** The scale rule of scikit-learn's `_handle_zeros_in_scale`: a scale below 10 * machine epsilon becomes 1. */
+/**
+ * The scale rule of scikit-learn's `_handle_zeros_in_scale` without a constant mask (MinMaxScaler, RobustScaler):
+ * a scale below 10 * machine epsilon becomes 1.
+ */
 export function handleZeroScale(scale: number): number {
   return scale < 10 * Number.EPSILON ? 1 : scale;
+}
+
+/**
+ * StandardScaler's scale: the population standard deviation, or 1 when the column is indistinguishable from a
+ * constant by scikit-learn's `_is_constant_feature` (variance <= n * eps * var + (n * mean * eps)^2, the error
+ * bound of the two-pass variance), which StandardScaler passes to `_handle_zeros_in_scale` as its constant mask
+ * instead of the 10 * eps rule: a tiny but real spread (1e-16, 2e-16, 3e-16) is scaled to unit variance, and
+ * a spread of a few ulps around a large mean (1e8 and the next double) is treated as constant.
+ */
+export function standardScale(variance: number, mean: number, n: number): number {
+  const eps = Number.EPSILON;
+  const bound = n * eps * variance + (n * mean * eps) ** 2;
+  return variance <= bound ? 1 : Math.sqrt(variance);
 }
 
 /** Whether a number cell may be replaced: finite numbers only take part in fitting. */
