@@ -15,7 +15,7 @@
  */
 import { Kind, type Cell } from '../core/types.js';
 import { readInput } from '../engine/read.js';
-import type { Format } from '../io/source.js';
+import { bytesRead, type Format } from '../io/source.js';
 import type { ReaderOptions } from '../io/readers/types.js';
 import { OutputGroup, type TempFile } from '../io/writers/atomic.js';
 import type { TableWriter } from '../io/writers/types.js';
@@ -63,6 +63,8 @@ export interface CleanRequest {
   dryRun: boolean;
   /** Neutralise spreadsheet formulas in CSV text cells (--safe-formulas). */
   safeFormulas?: boolean;
+  /** Told after every batch of every pass: which pass, its rows so far and the input's stored bytes read. */
+  onProgress?: (p: { label: string; rows: number; bytes: number; totalBytes: number | null }) => void;
   /** Test hook: called after every written batch; throwing simulates a failure mid-write. */
   afterBatch?: (rowsWritten: number) => void;
 }
@@ -99,8 +101,9 @@ interface PassState {
 }
 
 /** Stream the input through steps[0..upto) and hand each batch to `each`. Returns rows read. */
-async function pass(req: CleanRequest, st: PassState, upto: number, sink: Sink, each: (w: Work) => Promise<void> | void): Promise<number> {
+async function pass(req: CleanRequest, st: PassState, upto: number, sink: Sink, label: string, each: (w: Work) => Promise<void> | void): Promise<number> {
   const h = await readInput(req.input, req.format, req.reader);
+  const before = bytesRead(h.input);
   const appliers: Applier[] = st.steps.slice(0, upto).map((s) => s.applier(st.params[s.name], st.prepared[s.name] ?? null, req.ctx));
   let rows = 0;
   for await (const b of h.batches) {
@@ -111,12 +114,13 @@ async function pass(req: CleanRequest, st: PassState, upto: number, sink: Sink, 
       w.compact();
     }
     await each(w);
+    req.onProgress?.({ label, rows, bytes: bytesRead(h.input) - before, totalBytes: h.input.bytes });
   }
   return rows;
 }
 
-async function fitPass<P>(req: CleanRequest, st: PassState, upto: number, fitter: Fitter<P>): Promise<{ value: P; rows: number }> {
-  const rows = await pass(req, st, upto, new Sink(false), (w) => fitter.update(w));
+async function fitPass<P>(req: CleanRequest, st: PassState, upto: number, fitter: Fitter<P>, label: string): Promise<{ value: P; rows: number }> {
+  const rows = await pass(req, st, upto, new Sink(false), label, (w) => fitter.update(w));
   return { value: await fitter.finish(), rows };
 }
 
@@ -165,7 +169,7 @@ export async function runPipeline(req: CleanRequest): Promise<CleanSummary> {
     else {
       const f = step.fitter(options, req.ctx);
       if (f) {
-        const r = await fitPass(req, st, k, f);
+        const r = await fitPass(req, st, k, f, `clean, fit ${step.name}`);
         st.params[step.name] = r.value;
         fitRows = r.rows;
         passes.push(`fit ${step.name}${through(st.steps, k)}`);
@@ -173,7 +177,7 @@ export async function runPipeline(req: CleanRequest): Promise<CleanSummary> {
     }
     const prep = step.prepare?.(st.params[step.name], req.ctx) ?? null;
     if (prep) {
-      const r = await fitPass(req, st, k, prep);
+      const r = await fitPass(req, st, k, prep, `clean, prepare ${step.name}`);
       st.prepared[step.name] = r.value;
       fitRows = r.rows;
       passes.push(`prepare ${step.name}${step.name === 'dedupe' ? ': find last occurrences' : ': collect quasi-identifiers'}${through(st.steps, k)}`);
@@ -194,7 +198,7 @@ export async function runPipeline(req: CleanRequest): Promise<CleanSummary> {
       if (req.saveParamsPath) paramsFile = await group.file(req.saveParamsPath, 'params');
     }
     const typed = req.output && (req.output.format === 'jsonl' || req.output.format === 'parquet') ? numericColumns(st.params) : new Set<string>();
-    rowsIn = await pass(req, st, st.steps.length, sink, async (w) => {
+    rowsIn = await pass(req, st, st.steps.length, sink, req.dryRun ? 'clean, count' : 'clean, write', async (w) => {
       rowsOut += w.length;
       if (writer) await writer.write(w.columns, typedCells(w, typed), w.length);
       if (log && sink.pendingChars > 0) await log.write(sink.take());

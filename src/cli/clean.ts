@@ -4,6 +4,7 @@
  * an action calling `runClean(files, flags)`; a `clean:` section of dq.yml is turned into options with
  * `cleanOptionsFromConfig` and passed as `base` (flags win over the config).
  */
+import { Progress, type ProgressInfo } from './progress.js';
 import { parseMasks } from '../clean/privacy.js';
 import { promises as fsp } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -265,6 +266,7 @@ export async function cleanWithSummary(
   }
 
   let spooled: string | null = null;
+  const progress = new Progress(!flags.quiet);
   try {
     if (input === '-') spooled = await spoolStdin();
     const summary = await runPipeline({
@@ -287,9 +289,11 @@ export async function cleanWithSummary(
       dryRun,
       safeFormulas: Boolean(flags.safeFormulas),
       afterBatch: flags.afterBatch,
+      ...(progress.on ? { onProgress: (p: ProgressInfo) => progress.update(p) } : {}),
     });
     return { summary, options, applied: applyParams !== null };
   } finally {
+    progress.done();
     if (spooled) await fsp.rm(dirname(spooled), { recursive: true, force: true }).catch(() => {});
   }
 }

@@ -9,6 +9,8 @@ export interface ProgressInfo {
   bytes: number;
   /** Stored bytes of all inputs; null when unknown (stdin). */
   totalBytes: number | null;
+  /** What is being read, when a command reads its input more than once (dq clean: `fit impute`, ...). */
+  label?: string;
 }
 
 const BAR = 20;
@@ -26,17 +28,21 @@ export function clock(secs: number): string {
 export function progressLine(p: ProgressInfo, secs: number): string {
   const n = (x: number) => Math.round(x).toLocaleString('en-US');
   const t = Math.max(secs, 1e-3);
+  const head = p.label ? `dq ${p.label}:` : 'dq:';
   const rates = `${n(p.rows)} rows, ${n(p.rows / t)} rows/s${p.bytes > 0 ? `, ${(p.bytes / 1e6 / t).toFixed(0)} MB/s` : ''}`;
-  if (!p.totalBytes || p.bytes <= 0) return `dq: ${rates}`;
+  if (!p.totalBytes || p.bytes <= 0) return `${head} ${rates}`;
   const f = Math.min(1, p.bytes / p.totalBytes);
   const fill = Math.round(f * BAR);
   // the ETA assumes the rest reads at the rate so far; past the end the work left is finishing the report
   const eta = f < 1 ? `ETA ${clock((t * (1 - f)) / f)}` : 'finishing';
-  return `dq: [${'#'.repeat(fill)}${'-'.repeat(BAR - fill)}] ${String(Math.floor(f * 100)).padStart(3)}%  ${rates}, ${eta}`;
+  return `${head} [${'#'.repeat(fill)}${'-'.repeat(BAR - fill)}] ${String(Math.floor(f * 100)).padStart(3)}%  ${rates}, ${eta}`;
 }
 
 export class Progress {
   private start = Date.now();
+  /** When the current read (label) began: rates and the ETA are of that read. */
+  private readStart = this.start;
+  private label: string | undefined;
   private last = 0;
   private shown = false;
   /** Whether progress is shown at all: stderr is a terminal, not CI, not --quiet. */
@@ -49,10 +55,15 @@ export class Progress {
   update(p: ProgressInfo): void {
     if (!this.on) return;
     const now = Date.now();
-    if (now - this.start < 1000 || now - this.last < 250) return;
+    if (p.label !== this.label) {
+      this.label = p.label;
+      this.readStart = now;
+    }
+    // (a new read's rates mean something after half a second)
+    if (now - this.start < 1000 || now - this.last < 250 || now - this.readStart < 500) return;
     this.last = now;
     this.shown = true;
-    let line = progressLine(p, (now - this.start) / 1000);
+    let line = progressLine(p, (now - this.readStart) / 1000);
     const width = process.stderr.columns;
     if (width && line.length >= width) line = line.slice(0, width - 1);
     process.stderr.write(`\r\x1b[2K${line}`);

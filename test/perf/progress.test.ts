@@ -2,6 +2,7 @@
  * Progress for long runs: the line it prints (table-driven) and what the engine reports while it reads, on one
  * thread and on two. Two threads need the built worker, so that part runs the built engine (`npm run build`).
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,6 +17,7 @@ describe('progressLine', () => {
     ['a quarter read', { rows: 1, bytes: 25, totalBytes: 100 }, 30, 'dq: [#####---------------]  25%  1 rows, 0 rows/s, 0 MB/s, ETA 1:30'],
     ['all read: finishing the report', { rows: 7, bytes: 120, totalBytes: 100 }, 1, 'dq: [####################] 100%  7 rows, 7 rows/s, 0 MB/s, finishing'],
     ['nothing read yet: no share to show', { rows: 0, bytes: 0, totalBytes: 100 }, 1, 'dq: 0 rows, 0 rows/s'],
+    ['a labelled read (dq clean)', { rows: 10, bytes: 1e6, totalBytes: 4e6, label: 'clean, fit impute' }, 1, 'dq clean, fit impute: [#####---------------]  25%  10 rows, 10 rows/s, 1 MB/s, ETA 0:03'],
   ];
   for (const [name, p, secs, line] of cases) it(name, () => expect(progressLine(p, secs)).toBe(line));
 
@@ -125,5 +127,42 @@ describe('progress reported while reading', () => {
       expect(Math.max(...seen.map((p) => p.rows)), name).toBeGreaterThan(rows * 0.55);
       expect(Math.max(...seen.map((p) => p.bytes)), name).toBeGreaterThan(size * 0.55);
     }
+  });
+});
+
+// ---- on a terminal, as a person sees it -------------------------------------------------------------------------
+
+describe.skipIf(!built)('progress on a terminal (the built CLI, stderr made a TTY)', () => {
+  const fakeTty = join(dir, 'tty.cjs');
+  writeFileSync(fakeTty, "Object.defineProperty(process.stderr, 'isTTY', { value: true }); process.stderr.columns = 200;\n");
+  const big = join(dir, 'big.csv');
+  // long enough to pass the first second, when progress starts
+  writeFileSync(big, csvText(250_000));
+  const dq = (args: string[], env: Record<string, string | undefined> = {}) => {
+    const r = spawnSync(process.execPath, ['-r', fakeTty, join(root, 'bin', 'dq.js'), ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, CI: undefined, DQ_THREADS: '1', ...env },
+    });
+    expect(r.status, r.stderr).toBeLessThan(2);
+    return r.stderr;
+  };
+
+  it('audit: a bar with the share read, cleared at the end', { timeout: 60_000 }, () => {
+    const err = dq(['audit', big, '-f', 'json', '-o', join(dir, 'r.json'), '--no-config']);
+    expect(err).toMatch(/\r\x1b\[2Kdq: \[[#-]{20}\] +\d+%  [\d,]+ rows, [\d,]+ rows\/s, \d+ MB\/s, (ETA \d+:\d\d|finishing)/);
+    expect(err.endsWith('\r\x1b[2K')).toBe(true);
+  });
+
+  it('clean: one labelled line per read of the input', { timeout: 60_000 }, () => {
+    const err = dq(['clean', big, '-o', join(dir, 'out.csv'), '--impute', 'median', '-q']);
+    expect(err).toBe(''); // -q: nothing on stderr
+    const shown = dq(['clean', big, '-o', join(dir, 'out.csv'), '--impute', 'median']);
+    // the reads in order (the fit may be over within the first second, before progress shows)
+    const reads = [...new Set([...shown.matchAll(/dq clean, ([a-z ]+): \[/g)].map((m) => m[1]))];
+    expect(['fit impute,write', 'write']).toContain(reads.join(','));
+  });
+
+  it('none in CI', { timeout: 60_000 }, () => {
+    expect(dq(['audit', big, '-f', 'json', '-o', join(dir, 'r.json'), '--no-config'], { CI: 'true' })).toBe('');
   });
 });
