@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import Papa from 'papaparse';
 import { describe, expect, test } from 'vitest';
 import { clean, tmpDir } from './helpers.js';
+import { rng as mulberry32 } from '../rng.js';
 
 const EPS = Number.EPSILON;
 type Col = number[];
@@ -128,15 +129,6 @@ function knnImputer(cols: Col[], k = 5, weights: 'uniform' | 'distance' = 'unifo
 // ---------------------------------------------------------------------------------------------------------
 // Data
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Table = { names: string[]; cols: Col[] };
 

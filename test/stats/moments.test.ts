@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { mean, momAdd, momAddArray, momMerge, momNew, std, sum, variance, type Moments } from '../../src/stats/moments.js';
+import { rng } from '../rng.js';
 
-/** Deterministic PRNG (mulberry32) and a Box-Muller normal. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A Box-Muller normal (rng: the seeded mulberry32 of test/rng.ts). */
 function normal(r: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 }

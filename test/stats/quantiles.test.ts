@@ -20,16 +20,8 @@ import {
   quantileSorted,
   sortFloat64,
 } from '../../src/stats/quantiles.js';
+import { rng } from '../rng.js';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const normal = (r: () => number): number => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 
 /** Distance of p from the normalised rank interval [#(< v) / n, #(<= v) / n] of v in sorted. */

@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { tkAdd, tkApproximate, tkErrorBound, tkMerge, tkNew, tkSize, tkTop, type TopKState } from '../../src/stats/topk.js';
+import { rng } from '../rng.js';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Zipf(s) sampler over 1..m by inverse CDF. */
 function zipf(r: () => number, m: number, s: number): () => number {
