@@ -85,7 +85,7 @@ export interface ColumnState {
   values: ValuesStore | null;
   /** Set when values outgrew the budget: quantiles come from this sketch. */
   sketch: KllState | null;
-  /** The column had non-numeric values so often that keeping numbers stopped (see `dropValues`). */
+  /** The column had non-numeric values so often that keeping numbers stopped (see `updateColumn`). */
   dropped: boolean;
   distinct: DistinctState;
   /**
@@ -121,6 +121,10 @@ export interface ProfileState {
    * be sketched anyway, and the parts together then hold no more than one budget.
    */
   valuesBudget?: number;
+  /** Share of non-missing values that must be numbers for a numeric column (AuditOptions.numericThreshold). */
+  numericThreshold: number;
+  /** Columns forced to integer or float (--type): their numbers are kept whatever else they hold. */
+  forcedNumeric: string[];
   cols: ColumnState[];
   byName: Map<string, number>;
   rows: number;
@@ -323,7 +327,11 @@ function textCompare(t: string, u: string, uA: number, uB: number): number {
   return t < u ? -1 : t > u ? 1 : 0;
 }
 
-export function updateColumn(st: ColumnState, b: BatchView, c: number, budget: number): void {
+/**
+ * `textLimit`: how many non-numeric values a column may hold before its numbers are given up when most of its values
+ * are text (see below); Infinity keeps them.
+ */
+export function updateColumn(st: ColumnState, b: BatchView, c: number, budget: number, textLimit = Infinity): void {
   const view = b.views[c]!;
   const n = b.length;
   const { kind, num, text, alt } = view;
@@ -465,10 +473,13 @@ export function updateColumn(st: ColumnState, b: BatchView, c: number, budget: n
       vsAppend(st.values, numOnly, 0, n);
       if (vsBytes(st.values) > budget) toSketch(st);
     }
-    // Keeping numbers of a column that is mostly text is waste: stop after 1,000 values if under half are numbers.
+    // Keeping numbers of a column that is mostly text is waste: stop once under half its values are numbers, but only
+    // when it has more non-numeric values than a numeric column that fits the exact budget can hold (textLimit). A
+    // column whose text comes first (a run of '-' or 'n.a.' before years of numbers) can still end numeric, and its
+    // quantiles must then be exact, as they are when the same values come in another order or on another thread.
     const nonMissing = st.rows + n - st.kinds[Kind.MISSING]!;
     const numeric = st.kinds[Kind.INT]! + st.kinds[Kind.FLOAT]!;
-    if (nonMissing >= 1000 && numeric * 2 < nonMissing && (st.values || st.sketch)) {
+    if (nonMissing >= 1000 && numeric * 2 < nonMissing && nonMissing - numeric > textLimit && (st.values || st.sketch)) {
       materializeDistinct(st);
       st.values = null;
       st.sketch = null;
@@ -486,7 +497,25 @@ function toSketch(st: ColumnState): void {
 }
 
 export function initProfile(options: AuditOptions): ProfileState {
-  return { budgetPerColumn: options.exactBudgetBytes, cols: [], byName: new Map(), rows: 0 };
+  const types = options.types ?? {};
+  return {
+    budgetPerColumn: options.exactBudgetBytes,
+    numericThreshold: options.numericThreshold ?? 0.95,
+    forcedNumeric: Object.keys(types).filter((k) => types[k] === 'integer' || types[k] === 'float'),
+    cols: [],
+    byName: new Map(),
+    rows: 0,
+  };
+}
+
+/**
+ * The most non-numeric values a column can hold and still be numeric while its values fit `budget` (rows of
+ * budget / 8 bytes, at most a 1 - numericThreshold share of them text). A column with more is either not numeric
+ * or past the budget (sketched) anyway, so dropping its numbers cannot turn exact quantiles into none.
+ */
+function textLimitFor(state: ProfileState, name: string, budget: number): number {
+  if (state.forcedNumeric.length > 0 && state.forcedNumeric.includes(name)) return Infinity;
+  return Math.max(0, 1 - state.numericThreshold) * (budget / 8) + 1;
 }
 
 /** The profile state of one part of a parallel audit, with `valuesBudget` bytes per column for numeric values. */
@@ -505,7 +534,10 @@ export function updateProfile(state: ProfileState, b: BatchView): void {
     state.cols.push(st);
   }
   const budget = state.valuesBudget ?? state.budgetPerColumn;
-  for (let c = 0; c < b.columns.length; c++) updateColumn(state.cols[c]!, b, c, budget);
+  for (let c = 0; c < b.columns.length; c++) {
+    const st = state.cols[c]!;
+    updateColumn(st, b, c, budget, textLimitFor(state, st.name, budget));
+  }
   state.rows += b.length;
 }
 

@@ -566,8 +566,9 @@ export function viewColumn(cells: Cell[], length: number, opts: ParseOptions): C
       }
       text[i] = v;
       const c = v.charCodeAt(0);
-      // numbers start with a digit, sign, dot, space or i/I (inf)
-      if ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46 || c === 32 || c === 105 || c === 73) {
+      // numbers start with a digit, sign, dot, whitespace (as trimmed by parseNumber: a leading tab or no-break space
+      // too, not only a space) or i/I (inf)
+      if ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46 || c === 105 || c === 73 || isWs(c)) {
         if (parseNumber(v, dc)) {
           kind[i] = numIsInt ? Kind.INT : Kind.FLOAT;
           num[i] = numOut;
