@@ -39,9 +39,9 @@ export function classifier(engine: EngineName) {
   const x = EXTRA[engine];
   const W = '[' + WS_CODES.map((c) => d.rxChar(c)).join('') + ']';
   const WB = '[' + [...WS_CODES, 0xfeff].map((c) => d.rxChar(c)).join('') + ']';
-  const NUM = `^(?: ${W}*)?[+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?${W}*$`;
-  const LEAD0 = `^(?: ${W}*)?[+-]?0[0-9]+${W}*$`;
-  const INF = `^(?: ${W}*)?[+-]?(?:[iI][nN][fF]|[iI][nN][fF][iI][nN][iI][tT][yY])${W}*$`;
+  const NUM = `^${W}*[+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?${W}*$`;
+  const LEAD0 = `^${W}*[+-]?0[0-9]+${W}*$`;
+  const INF = `^${W}*[+-]?(?:[iI][nN][fF]|[iI][nN][fF][iI][nN][iI][tT][yY])${W}*$`;
   const ci = (w: string) => w.split('').map((c) => `[${c}${c.toUpperCase()}]`).join('');
   const MON = `(?:${['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december', 'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sept', 'sep', 'oct', 'nov', 'dec'].map(ci).join('|')})`;
   const SS = `(?::(?:[0-5][0-9]|60)(?:[.,][0-9]+)?)?`;
