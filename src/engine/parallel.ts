@@ -184,10 +184,13 @@ export async function planTextSplit(input: Input, opts: ReaderOptions, target: n
  * Bytes of numeric values per column for each part: numbers take 8 bytes a row, so when the whole input clearly
  * holds more rows than one column's budget allows (every numeric column ends up sketched, as on one thread), each
  * part keeps half the budget (else the two parts would hold twice the budget before their merge sketches them).
- * `estRows`: the rows of the whole input, estimated from the split (or exact: Parquet). Undefined: the full budget.
+ * `rows`: the rows of the whole input, exact (Parquet) or estimated from the split of a text file, which assumes
+ * the rows after it are as long as those before: such an estimate must pass the budget twice over, so that a file
+ * whose second half has rows up to twice as long keeps exact statistics when one thread would. Undefined: the full
+ * budget (at most twice the budget per column then, until the merge).
  */
-export function partValuesBudget(estRows: number, budget: number): number | undefined {
-  return estRows * 8 > 1.25 * budget ? budget / 2 : undefined;
+export function partValuesBudget(rows: number, budget: number, estimated: boolean): number | undefined {
+  return rows * 8 > (estimated ? 2 : 1.25) * budget ? budget / 2 : undefined;
 }
 
 /** The row estimate of a whole text file from its split: the rows before it, at the same density after it. */
@@ -366,7 +369,7 @@ export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | n
     void split.then((sp) => {
       if (!sp) return;
       part2Range = sp.range;
-      const vb = partValuesBudget(splitRowEstimate(sp, bytes), budget);
+      const vb = partValuesBudget(splitRowEstimate(sp, bytes), budget, true);
       if (vb !== undefined) scan.profile.valuesBudget = vb;
       debug?.(`split at byte ${sp.offset} of ${bytes}, after ${sp.rowsBefore} rows and ${sp.linesBefore} lines${vb !== undefined ? `; numeric values sketched past ${vb} bytes a column in each part` : ''}`);
     });
@@ -384,7 +387,7 @@ export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | n
     debug?.(`split before row group ${g} of ${groups.length}, after ${before} rows`);
     part1Range = { start: 0, end: 0, rowsBefore: 0, linesBefore: 0, header: null, delimiter: null, encoding: null, firstGroup: 0, endGroup: g };
     part2Range = { start: 0, end: 0, rowsBefore: before, linesBefore: 0, header: null, delimiter: null, encoding: null, firstGroup: g, endGroup: groups.length };
-    const vb = partValuesBudget(total, budget);
+    const vb = partValuesBudget(total, budget, false);
     if (vb !== undefined) scan.profile.valuesBudget = vb;
     worker = startWorker({ ...job, reader: { ...a.readerOpts, range: part2Range }, valuesBudget: vb }, undefined, onWorkerProgress);
     split = Promise.resolve(null);

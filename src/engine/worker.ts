@@ -36,7 +36,7 @@ async function run(job: WorkerJob): Promise<void> {
       parentPort!.postMessage({ plan: split });
       if (!split) return; // the main thread reads the whole file
       opts = { ...opts, range: split.range };
-      valuesBudget = partValuesBudget(splitRowEstimate(split, input.bytes!), job.options.exactBudgetBytes);
+      valuesBudget = partValuesBudget(splitRowEstimate(split, input.bytes!), job.options.exactBudgetBytes, true);
     }
     scan = newScan(checkers, job.options, valuesBudget);
     const reader = await loadReader(input.format);

@@ -97,6 +97,27 @@ describe.skipIf(!built)('parallel audit (built CLI)', () => {
     });
   }
 
+  it('keeps exact statistics when the rows after the split are longer than the estimate assumed', { timeout: 60_000 }, () => {
+    // 105,000 short rows (2.7 MB) then 10,000 long ones (2.5 MB): the split falls among the short rows, so the
+    // rows are estimated at about 200,000, while the 115,000 there are fit a 1 MB budget (131,072 values) exactly
+    const r = rng(9);
+    const out = ['id,x,t'];
+    for (let i = 1; i <= 105_000; i++) out.push(`${i},${r().toFixed(15)},`);
+    for (let i = 105_001; i <= 115_000; i++) out.push(`${i},${r().toFixed(15)},${'y'.repeat(220)}`);
+    const file = join(dir, 'skewed.csv');
+    writeFileSync(file, out.join('\n') + '\n');
+    const one = audit(file, 1, null, ['--exact-budget', '1']);
+    const two = audit(file, 2, null, ['--exact-budget', '1']);
+    expect(two.stderr).toMatch(/dq parallel: .*parallel: 115000 rows/);
+    // exact quantiles, histogram and outlier counts on both (top values of 115,000 distinct values are approximate)
+    const x = (rep: Record<string, unknown>) => {
+      const c = (rep.columns as { name: string }[]).find((c) => c.name === 'x') as Record<string, unknown>;
+      return { p25: c.p25, median: c.median, p75: c.p75, histogram: c.histogram, outliers: c.outliers, distinct: c.distinct };
+    };
+    expect(x(one.report).outliers).toEqual({ iqr: 0, zscore: 0, mad: 0 });
+    expect(x(two.report)).toEqual(x(one.report));
+  });
+
   it('runs the rules checker of a config in the worker too (same report and gate)', { timeout: 60_000 }, () => {
     const file = join(dir, 'rules.csv');
     writeFileSync(file, generate(4000, 4, '\n'));
@@ -173,15 +194,15 @@ describe.skipIf(!built)('parallel audit (built CLI)', () => {
   });
 
   it('CSV parts keep half the budget for numeric values when the split shows more rows than it holds', { timeout: 60_000 }, () => {
-    // 1 MiB a column holds 131,072 values: with 200,000 rows each part keeps half of that; the main thread's
+    // 1 MiB a column holds 131,072 values: with 300,000 rows (more than twice that) each part keeps half of it; the main thread's
     // read waits for the split before its 65,537th row, so the reports do not depend on when the split came
     const file = join(dir, 'half.csv');
-    writeFileSync(file, 'id,v,cat\n' + Array.from({ length: 200_000 }, (_, i) => `${i},${((i * 7919) % 100_003) / 8},${'abc'[i % 3]}`).join('\n') + '\n');
+    writeFileSync(file, 'id,v,cat\n' + Array.from({ length: 300_000 }, (_, i) => `${i},${((i * 7919) % 100_003) / 8},${'abc'[i % 3]}`).join('\n') + '\n');
     const one = audit(file, 1, null, ['--exact-budget', '1']);
     const two = audit(file, 2, null, ['--exact-budget', '1']);
     const again = audit(file, 2, null, ['--exact-budget', '1']);
     expect(two.stderr).toMatch(/numeric values sketched past 524288 bytes a column in each part/);
-    expect(two.stderr).toMatch(/dq parallel: .*parallel: 200000 rows/);
+    expect(two.stderr).toMatch(/dq parallel: .*parallel: 300000 rows/);
     expect(JSON.stringify(again.report)).toBe(JSON.stringify(two.report));
     const cols = (r: Record<string, unknown>) => r.columns as { name: string; count: number; missing: number; distinct: number; min: unknown; max: unknown }[];
     expect(two.report.rows).toBe(one.report.rows);
@@ -292,8 +313,8 @@ describe.skipIf(!built)('parallel audit (built CLI)', () => {
     });
 
     it('starts again on one thread instead when the parts kept half the budget for numeric values', { timeout: 60_000 }, () => {
-      // 1 MiB a column holds 131,072 values: with 200,000 rows each part keeps half of that
-      const lines = Array.from({ length: 200_000 }, (_, i) => JSON.stringify({ id: i % 5000, cat: ['a', 'b', 'c'][i % 3], v: ((i * 7919) % 100_003) / 8 }));
+      // 1 MiB a column holds 131,072 values: with 300,000 rows (more than twice that) each part keeps half of it
+      const lines = Array.from({ length: 300_000 }, (_, i) => JSON.stringify({ id: i % 5000, cat: ['a', 'b', 'c'][i % 3], v: ((i * 7919) % 100_003) / 8 }));
       lines.splice(50, 0, '{"id": 1,}');
       const { stderr } = compare('restart', lines.join('\n') + '\n', 'restarted', ['--exact-budget', '1']);
       expect(stderr).toMatch(/numeric values sketched past 524288 bytes a column in each part/);
