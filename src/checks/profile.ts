@@ -940,7 +940,9 @@ export function finalizeColumn(st: ColumnState, index: number, rows: number, o: 
     p75,
     outliers,
     approximate,
-    top: tkTop(st.top, TOP_N),
+    // past TOP_CAP distinct values top counts are estimates from every TOP_SAMPLE-th row: a value seen on one
+    // sampled row (an estimate of at most TOP_SAMPLE) may occur only once, so such entries are not listed
+    top: tkApproximate(st.top) ? tkTop(st.top, TOP_N).filter((e) => e.count > TOP_SAMPLE) : tkTop(st.top, TOP_N),
     histogram: hist,
     scores: emptyScores(),
     ...(notes.length ? { notes } : {}),
