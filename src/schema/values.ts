@@ -15,7 +15,8 @@
  */
 import { Kind, type AuditOptions, type BatchView, type Batch, type Cell, type ColumnView } from '../core/types.js';
 
-export const DEFAULT_NA_VALUES = ['', 'NA', 'N/A', 'n/a', 'NaN', 'nan', 'null', 'NULL', 'None', '#N/A', '<NA>'];
+/** pandas' default missing-value tokens (read_csv's na_values), in the same spellings. */
+export const DEFAULT_NA_VALUES = ['', 'NA', 'N/A', 'n/a', 'NaN', '-NaN', 'nan', '-nan', 'null', 'NULL', 'None', '#N/A', '#N/A N/A', '#NA', '<NA>', '1.#IND', '-1.#IND', '1.#QNAN', '-1.#QNAN'];
 
 export interface ParseOptions {
   naValues: Set<string>;
@@ -506,6 +507,8 @@ interface NaQuick {
   maxLen: number;
   /** first[c & 127] = 1 when some token starts with a character whose code is c (mod 128); tokens starting beyond ASCII mark every slot. */
   first: Uint8Array;
+  /** The same for the last character (so numbers, which end in a digit, skip the lookup whatever their first). */
+  last: Uint8Array;
   /** Set size when computed (a Set mutated later is re-read). */
   size: number;
 }
@@ -518,7 +521,7 @@ function missingText(v: string, na: Set<string>, q: NaQuick): boolean {
   const len = v.length;
   if (len === 0) return true;
   const c0 = v.charCodeAt(0);
-  return (len <= q.maxLen && q.first[c0 & 127] === 1 && na.has(v)) || (isWs(c0) && isBlank(v));
+  return (len <= q.maxLen && q.first[c0 & 127] === 1 && q.last[v.charCodeAt(len - 1) & 127] === 1 && na.has(v)) || (isWs(c0) && isBlank(v));
 }
 
 function naQuick(na: Set<string>): NaQuick {
@@ -526,14 +529,15 @@ function naQuick(na: Set<string>): NaQuick {
   if (q && q.size === na.size) return q;
   let maxLen = 0;
   const first = new Uint8Array(128);
+  const last = new Uint8Array(128);
+  const mark = (m: Uint8Array, c: number) => (c < 128 ? (m[c] = 1) : m.fill(1));
   for (const t of na) {
     if (t.length > maxLen) maxLen = t.length;
     if (t.length === 0) continue;
-    const c = t.charCodeAt(0);
-    if (c < 128) first[c] = 1;
-    else first.fill(1);
+    mark(first, t.charCodeAt(0));
+    mark(last, t.charCodeAt(t.length - 1));
   }
-  q = { maxLen, first, size: na.size };
+  q = { maxLen, first, last, size: na.size };
   naQuickCache.set(na, q);
   return q;
 }

@@ -22,6 +22,12 @@ describe('viewColumn kinds', () => {
     ['NA', Kind.MISSING, null],
     ['#N/A', Kind.MISSING, null],
     ['<NA>', Kind.MISSING, null],
+    // the rest of pandas' defaults
+    ...['-NaN', '-nan', '#N/A N/A', '#NA', '1.#IND', '-1.#IND', '1.#QNAN', '-1.#QNAN'].map((t): [string, number, null] => [t, Kind.MISSING, null]),
+    // numbers that start like a token are numbers
+    ['1.5', Kind.FLOAT, 1.5],
+    ['-1', Kind.INT, -1],
+    ['NAN1', Kind.TEXT, null],
     [null, Kind.MISSING, null],
     ['12', Kind.INT, 12],
     ['-12', Kind.INT, -12],
