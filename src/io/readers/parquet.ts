@@ -1363,7 +1363,10 @@ class PageStream {
       }
     }
     const size = header.compressed_page_size;
-    if (!Number.isInteger(size) || size < 0 || size > avail - hlen) {
+    if (!Number.isInteger(size) || size < 0) {
+      throw corrupt(`invalid page header at byte ${this.pos} (page ${this.pageIndex}): ${size === undefined ? 'no page size' : `page size ${size}`}`);
+    }
+    if (size > avail - hlen) {
       throw corrupt(`page ${this.pageIndex} claims ${size} bytes but only ${Math.max(0, avail - hlen)} remain in the column chunk`);
     }
     if (!Number.isInteger(header.uncompressed_page_size) || header.uncompressed_page_size < 0) {
@@ -1929,7 +1932,10 @@ async function readFooter(file: FileBuffer): Promise<{ md: FileMetaData; dataEnd
   try {
     md = parquetMetadata(footer, { parsers: META_PARSERS, geoparquet: false });
   } catch (e) {
-    throw corrupt(`cannot parse the footer: ${(e as Error).message}`);
+    // a TypeError or RangeError from the parser means a field it needed is missing or malformed: say so, not
+    // which JavaScript property it tripped on
+    const msg = e instanceof TypeError || e instanceof RangeError ? 'the metadata is malformed (a required field is missing or invalid)' : (e as Error).message;
+    throw corrupt(`cannot parse the footer: ${msg}`);
   }
   return { md, dataEnd: size - 8 - len };
 }
