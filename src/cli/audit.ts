@@ -9,7 +9,7 @@ import { expandInputs } from '../io/inputs.js';
 import type { ConfigOverrides } from '../config/index.js';
 import { auditOptions, list, parseFormat, parsePositiveInt, readerOptions, type CommonFlags } from './options.js';
 import { Progress } from './progress.js';
-import { isSpecialFile } from '../io/writers/atomic.js';
+import { assertNotInput, isSpecialFile } from '../io/writers/atomic.js';
 
 export interface AuditFlags extends CommonFlags {
   format: string;
@@ -152,7 +152,15 @@ export async function runAudit(files: string[], flags: AuditFlags, mode: 'audit'
   const req = buildRequest(files, flags, overrides, given);
   const { isTableUrl } = await import('../engine/sql/table.js');
   const tableSource = files.length === 1 && (isTableUrl(files[0]!) || flags.engine !== undefined);
-  if (!tableSource) req.inputs = await resolveInputs(files);
+  if (!tableSource) {
+    req.inputs = await resolveInputs(files);
+    // the input is never overwritten (or appended to): every file dq writes must be another file, checked
+    // before the audit so that nothing is read in vain
+    const inputs = req.inputs.map((i) => i.path);
+    for (const dest of [flags.output, ...extra.map((r) => r.file), flags.history, flags.invalidRows]) {
+      if (dest !== undefined) assertNotInput(dest, inputs);
+    }
+  }
   // --invalid-rows reads the input twice: spool stdin first
   let spooled: string | null = null;
   if (flags.invalidRows && files.length === 1 && files[0] === '-') {
@@ -252,8 +260,10 @@ async function resolveInputs(files: string[]): Promise<AuditRequest['inputs']> {
   const { hasGlob } = await import('../io/inputs.js');
   for (const f of files) {
     if (f === '-' || hasGlob(f)) continue;
-    const ok = await fsp.stat(f).then(() => true, () => false);
-    if (!ok) throw new InputError(f, 'no such file');
+    const code = await fsp.stat(f).then(() => null, (e: NodeJS.ErrnoException) => e.code ?? String(e));
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new InputError(f, 'no such file');
+    if (code === 'EACCES' || code === 'EPERM') throw new InputError(f, 'permission denied (a folder on its path cannot be opened)');
+    if (code !== null) throw new InputError(f, `cannot open (${code})`);
   }
   return expandInputs(files);
 }
@@ -292,8 +302,9 @@ export async function runInit(file: string, flags: AuditFlags & { output?: strin
   const { initConfig } = await import('../config/index.js');
   const req = buildRequest([file], flags, null, given);
   req.inputs = await resolveInputs([file]);
-  const report = await audit(req);
   const dest = flags.output ?? 'dq.yml';
+  assertNotInput(dest, req.inputs.map((i) => i.path));
+  const report = await audit(req);
   if (!flags.force) {
     const exists = await fsp.stat(dest).then(() => true, () => false);
     if (exists) throw new UsageError(`${dest} exists; use --force to overwrite it or -o to write elsewhere`);
