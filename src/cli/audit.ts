@@ -2,7 +2,7 @@
 import { promises as fsp } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { InputError, UsageError, EXIT } from '../errors.js';
+import { InputError, UsageError, EXIT, renameInputIn } from '../errors.js';
 import type { Report } from '../core/types.js';
 import { audit, type AuditRequest } from '../engine/audit.js';
 import { expandInputs } from '../io/inputs.js';
@@ -195,6 +195,8 @@ export async function runAudit(files: string[], flags: AuditFlags, mode: 'audit'
   let report: Report;
   try {
     report = tableSource ? await auditInEngine(files[0]!, flags, req) : await audit(req);
+  } catch (e) {
+    throw spooled ? renameInputIn(e, spooled, 'stdin') : e;
   } finally {
     progress.done();
     stopWatch();
@@ -206,6 +208,8 @@ export async function runAudit(files: string[], flags: AuditFlags, mode: 'audit'
     try {
       const n = await writeInvalidRows(req.inputs.map((i) => i.path), flags.invalidRows, (req.options.checks.rules as never) ?? null, req.reader, req.format, req.options);
       if (!flags.quiet) process.stderr.write(`dq: ${n} invalid row${n === 1 ? '' : 's'} written to ${flags.invalidRows}\n`);
+    } catch (e) {
+      throw spooled ? renameInputIn(e, spooled, 'stdin') : e;
     } finally {
       if (spooled) await fsp.rm(dirname(spooled), { recursive: true, force: true }).catch(() => {});
     }

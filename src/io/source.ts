@@ -138,6 +138,13 @@ export function sniffFormat(head: Buffer, fallback: Format | null): Format {
     }
     return 'jsonl';
   }
+  if (head[i] === 0x5b /* [ */ && fallback !== 'csv' && fallback !== 'tsv' && fallback !== 'parquet') {
+    // `[{`, `[[` or a first line of only `[`: a JSON array (the JSON Lines reader says what to do with it), not a
+    // CSV header
+    let j = i + 1;
+    while (j < head.length && (head[j] === 0x20 || head[j] === 0x09 || head[j] === 0x0d)) j++;
+    if (head[j] === 0x7b || head[j] === 0x5b || head[j] === 0x0a || j === head.length) return 'jsonl';
+  }
   if (fallback === 'parquet') return 'csv'; // named .parquet but no magic: let the text readers decide; parquet reader would fail
   if (fallback) return fallback;
   // tab-heavy first line -> tsv

@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { CORPUS, tempDir } from '../helpers.js';
 import { audit, dq, expectError, report } from './robust-helpers.js';
@@ -27,6 +28,18 @@ describe('the input is never overwritten by the report, the history or a config'
     }
     expect(readFileSync(f, 'utf8')).toBe(content);
     expect(readdirSync(dir).sort()).toEqual(['in.csv', 'sub']);
+  });
+});
+
+describe('stdin', () => {
+  it('errors about spooled stdin name stdin, not the temporary copy (dq clean, and dq audit --invalid-rows)', () => {
+    const whole = gzipSync(Buffer.from('a,b\n' + Array.from({ length: 5000 }, (_, i) => `${i},${(i * 7919) % 10007}\n`).join('')));
+    const bad = whole.subarray(0, whole.length >> 1);
+    const dir = tempDir();
+    expectError(dq(['clean', '-', '-o', join(dir, 'out.csv')], { input: bad }), 3, /^dq: stdin: corrupt or truncated gzip/);
+    writeFileSync(join(dir, 'dq.yml'), 'columns:\n  a: {required: true}\n');
+    expectError(dq(['audit', '-', '--config', join(dir, 'dq.yml'), '--invalid-rows', join(dir, 'bad.csv')], { input: bad }), 3, /^dq: stdin: corrupt or truncated gzip/);
+    expect(readdirSync(dir)).toEqual(['dq.yml']);
   });
 });
 

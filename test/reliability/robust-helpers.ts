@@ -10,7 +10,7 @@ export interface Run {
   stderr: string;
 }
 
-export function dq(args: string[], opts: { cwd?: string; asNobody?: boolean } = {}): Run {
+export function dq(args: string[], opts: { cwd?: string; asNobody?: boolean; input?: Buffer | string } = {}): Run {
   let cmd = process.execPath;
   let argv = [join(ROOT, 'bin/dq.js'), ...args];
   if (opts.asNobody) {
@@ -19,6 +19,7 @@ export function dq(args: string[], opts: { cwd?: string; asNobody?: boolean } = 
   }
   const r = spawnSync(cmd, argv, {
     cwd: opts.cwd,
+    input: opts.input,
     env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '', CI: '1', DQ_DEBUG: '' },
     encoding: 'utf8',
     timeout: 60_000,

@@ -67,6 +67,13 @@ describe('JSON documents and binary data given as JSON Lines', () => {
     expectError(audit(write('o.jsonl', '{\n  "a": 1\n}\n{\n  "a": 2\n}\n')), 3, /not JSON Lines/, /pretty-printed/);
   });
 
+  it('a JSON array on stdin is sniffed as JSON (it was read as CSV); a CSV header in brackets stays CSV', () => {
+    expectError(dq(['audit', '-', '--no-config'], { input: '[{"a":1},{"a":2}]\n' }), 3, /JSON array/);
+    expectError(dq(['audit', '-', '--no-config'], { input: '[\n  {"a": 1}\n]\n' }), 3, /JSON array/);
+    const csv = report(dq(['audit', '-', '--no-config', '--format', 'json'], { input: '[id],[name]\n1,2\n' }));
+    expect(csv.columns.map((c) => c.name)).toEqual(['[id]', '[name]']);
+  });
+
   it('binary data and UTF-16 without a BOM', () => {
     expectError(audit(write('b.jsonl', noise(50_000, 3))), 3, /binary data/);
     expectError(audit(write('u.jsonl', Buffer.from('{"a":1}\n{"a":2}\n', 'utf16le'))), 3, /UTF-16 without a byte order mark/);
