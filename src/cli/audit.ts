@@ -272,6 +272,23 @@ async function resolveInputs(files: string[]): Promise<AuditRequest['inputs']> {
   return expandInputs(files);
 }
 
+/** What a parsed --baseline lacks that the comparison reads (null when it has it all). */
+export function baselineProblem(r: unknown): string | null {
+  const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+  if (!isObj(r)) return 'the file is not a JSON object';
+  if (!isObj(r.scoring) || (typeof r.scoring.version !== 'string' && typeof r.scoring.version !== 'number')) return 'no scoring.version';
+  if (!isObj(r.scores)) return 'no scores';
+  for (const [k, v] of Object.entries(r.scores)) if (v !== null && typeof v !== 'number') return `scores.${k} is not a number`;
+  if (typeof r.rows !== 'number') return 'no rows count';
+  if (!Array.isArray(r.columns)) return 'no columns list';
+  for (const [i, c] of r.columns.entries()) {
+    if (!isObj(c) || typeof c.name !== 'string' || typeof c.type !== 'string' || typeof c.count !== 'number' || typeof c.missing !== 'number') {
+      return `columns[${i}] lacks name, type, count or missing`;
+    }
+  }
+  return null;
+}
+
 async function gateFlagsFrom(flags: AuditFlags) {
   const { parseFailUnderDimension } = await import('../gate/index.js');
   const failUnder = flags.failUnder === undefined ? null : Number(flags.failUnder);
@@ -284,13 +301,18 @@ async function gateFlagsFrom(flags: AuditFlags) {
     try {
       text = await fsp.readFile(flags.baseline, 'utf8');
     } catch (e) {
-      throw new UsageError(`--baseline ${flags.baseline}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new UsageError(`--baseline ${flags.baseline}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder; give the JSON report file' : (e as Error).message}`);
     }
+    let parsed: unknown;
     try {
-      baseline = JSON.parse(text) as Report;
+      parsed = JSON.parse(text);
     } catch {
       throw new UsageError(`--baseline ${flags.baseline}: not a JSON report (make one with dq audit --format json)`);
     }
+    const missing = baselineProblem(parsed);
+    if (missing) throw new UsageError(`--baseline ${flags.baseline}: not a dq JSON report (${missing}); make one with dq audit --format json`);
+    baseline = parsed as Report;
   }
   return {
     failUnder,

@@ -43,6 +43,29 @@ describe('stdin', () => {
   });
 });
 
+describe('--baseline that is not a report', () => {
+  it('JSON that is not a dq report is exit 2 saying what is missing (it was an internal error, or ignored for null)', () => {
+    const dir = tempDir();
+    const f = join(dir, 'in.csv');
+    writeFileSync(f, 'a,b\n1,2\n3,4\n');
+    const cases: [string, RegExp][] = [
+      ['{}', /no scoring\.version/],
+      ['{"scoring":{"version":"1"}}', /no scores/],
+      ['null', /not a JSON object/],
+      ['[{"a":1}]', /not a JSON object/],
+      ['{"scoring":{"version":"1"},"scores":{},"rows":2,"columns":[{"name":"a"}]}', /columns\[0\]/],
+    ];
+    for (const [text, why] of cases) {
+      writeFileSync(join(dir, 'base.json'), text);
+      expectError(dq(['audit', f, '--no-config', '--baseline', join(dir, 'base.json')]), 2, /--baseline .*base\.json: not a dq JSON report/, why);
+    }
+    expectError(dq(['audit', f, '--no-config', '--baseline', dir]), 2, /is a folder/);
+    const base = dq(['audit', f, '--no-config', '--format', 'json']);
+    writeFileSync(join(dir, 'base.json'), base.stdout);
+    expect(dq(['audit', f, '--no-config', '--baseline', join(dir, 'base.json'), '-q']).code).toBe(0);
+  });
+});
+
 describe('usage values', () => {
   it('an unknown --timezone is a usage error (exit 2)', () => {
     const f = join(tempDir(), 't.csv');
