@@ -149,6 +149,11 @@ export async function runAudit(files: string[], flags: AuditFlags, mode: 'audit'
   const { loadConfig, configToOptions } = await import('../config/index.js');
   const loaded = flags.config === false ? null : await loadConfig(flags.config ?? null, process.cwd());
   const overrides = loaded ? configToOptions(loaded.config) : null;
+  // the config is checked whole: a mistake in its clean: section is found by dq check in CI, not by a later dq clean
+  if (loaded && loaded.config.clean !== undefined) {
+    const { cleanBaseFromConfig } = await import('./clean-config.js');
+    await cleanBaseFromConfig(loaded.file);
+  }
   const req = buildRequest(files, flags, overrides, given);
   const { isTableUrl } = await import('../engine/sql/table.js');
   const tableSource = files.length === 1 && (isTableUrl(files[0]!) || flags.engine !== undefined);

@@ -66,6 +66,20 @@ describe('--baseline that is not a report', () => {
   });
 });
 
+describe('config', () => {
+  it('dq audit checks the clean: section too (a typo there passed dq check and failed only dq clean)', () => {
+    const dir = tempDir();
+    const f = join(dir, 'in.csv');
+    writeFileSync(f, 'a,b\n1,2\n3,4\n');
+    writeFileSync(join(dir, 'bad.yml'), 'min_scores:\n  overall: 10\nclean:\n  imptue: median\n');
+    expectError(dq(['audit', f, '--config', join(dir, 'bad.yml')]), 2, /bad\.yml:3:1: .*clean\.imptue: unknown setting/);
+    writeFileSync(join(dir, 'bad.yml'), 'clean:\n  impute: bogus\n');
+    expectError(dq(['check', f, '--config', join(dir, 'bad.yml')]), 2, /unknown strategy 'bogus'/);
+    writeFileSync(join(dir, 'ok.yml'), 'min_scores:\n  overall: 10\nclean:\n  impute: median\n');
+    expect(dq(['audit', f, '--config', join(dir, 'ok.yml'), '-q']).code).toBe(0);
+  });
+});
+
 describe('usage values', () => {
   it('an unknown --timezone is a usage error (exit 2)', () => {
     const f = join(tempDir(), 't.csv');
