@@ -48,4 +48,23 @@ describe('damaged Parquet files named .parquet', () => {
     expectError(footer, 3, /cannot parse the footer: the metadata is malformed/);
     expect(footer.stderr).not.toMatch(/destructure|undefined/);
   });
+
+  it('a string length beyond its page is corrupt, not an "unsupported" large value; a real large value still is', () => {
+    const dir = tempDir();
+    const n = 200;
+    const good = writeParquet(join(dir, 'good.parquet'), [{ name: 's', data: Array.from({ length: n }, (_, i) => `value ${i}`) }], [
+      { name: 'root', num_children: 1 },
+      { name: 's', type: 'BYTE_ARRAY', repetition_type: 'REQUIRED', converted_type: 'UTF8' },
+    ], { codec: 'UNCOMPRESSED' });
+    const b = readFileSync(good);
+    // the first value's 4-byte length prefix, just before "value 0": make it about 1.2 GB
+    const at = b.indexOf(Buffer.from('value 0')) - 4;
+    expect(b.readUInt32LE(at)).toBe(7);
+    b.writeUInt32LE(0x4a24_0000, at);
+    writeFileSync(join(dir, 'len.parquet'), b);
+    const r = audit(join(dir, 'len.parquet'));
+    expectError(r, 3, /corrupt or invalid Parquet/, /row group 0, column s/, /left in the page/);
+    expect(r.stderr).not.toMatch(/unsupported/);
+    expectError(audit(good, '--max-field-bytes', '4'), 3, /^dq: unsupported: values over 4 bytes/);
+  });
 });

@@ -1144,8 +1144,9 @@ function readPlain(bytes: Uint8Array, pos: number, end: number, type: string, n:
         need(pos, 4, end, 'PLAIN BYTE_ARRAY length');
         const len = (bytes[pos]! | (bytes[pos + 1]! << 8) | (bytes[pos + 2]! << 16)) + bytes[pos + 3]! * 16777216;
         pos += 4;
-        if (len > o.maxValueBytes) throw new ValueTooLarge(len, o.maxValueBytes);
+        // a length beyond the page is corruption, not a large value: checked first
         need(pos, len, end, 'PLAIN BYTE_ARRAY value');
+        if (len > o.maxValueBytes) throw new ValueTooLarge(len, o.maxValueBytes);
         starts[i] = pos;
         lens[i] = len;
         pos += len;
@@ -1242,8 +1243,8 @@ function deltaLengthByteArray(bytes: Uint8Array, pos: number, end: number, n: nu
   for (let i = 0; i < n; i++) {
     const len = lens[i] as number;
     if (len < 0) throw corrupt(`DELTA_LENGTH_BYTE_ARRAY has a negative length ${len}`);
-    if (len > o.maxValueBytes) throw new ValueTooLarge(len, o.maxValueBytes);
     need(pos, len, end, 'DELTA_LENGTH_BYTE_ARRAY value');
+    if (len > o.maxValueBytes) throw new ValueTooLarge(len, o.maxValueBytes);
     out[i] = bytes.subarray(pos, pos + len);
     pos += len;
   }
@@ -1260,8 +1261,8 @@ function deltaByteArray(bytes: Uint8Array, pos: number, end: number, n: number, 
     const pre = prefixes[i] as number;
     const suf = suffixes[i] as number;
     if (pre < 0 || suf < 0 || pre > prev.length) throw corrupt(`DELTA_BYTE_ARRAY has an invalid prefix/suffix length (${pre}/${suf})`);
-    if (pre + suf > o.maxValueBytes) throw new ValueTooLarge(pre + suf, o.maxValueBytes);
     need(pos, suf, end, 'DELTA_BYTE_ARRAY suffix');
+    if (pre + suf > o.maxValueBytes) throw new ValueTooLarge(pre + suf, o.maxValueBytes);
     let v: Uint8Array;
     if (pre === 0) v = bytes.subarray(pos, pos + suf);
     else {
