@@ -67,4 +67,18 @@ describe('damaged Parquet files named .parquet', () => {
     expect(r.stderr).not.toMatch(/unsupported/);
     expectError(audit(good, '--max-field-bytes', '4'), 3, /^dq: unsupported: values over 4 bytes/);
   });
+
+  it('a damaged SNAPPY page says that decompressing it failed, not only the decoder\'s words', () => {
+    const dir = tempDir();
+    const good = writeParquet(join(dir, 'good.parquet'), [{ name: 's', data: Array.from({ length: 2000 }, (_, i) => `value ${i % 50} text`) }], [
+      { name: 'root', num_children: 1 },
+      { name: 's', type: 'BYTE_ARRAY', repetition_type: 'REQUIRED', converted_type: 'UTF8' },
+    ], { codec: 'SNAPPY' });
+    expect(report(audit(good)).rows).toBe(2000);
+    const b = readFileSync(good);
+    b.fill(0xff, 60, 68); // inside the first page's compressed data
+    writeFileSync(join(dir, 'snappy.parquet'), b);
+    expectError(audit(join(dir, 'snappy.parquet')), 3, /row group 0, column s/, /cannot decompress a SNAPPY page \(/);
+  });
 });
+

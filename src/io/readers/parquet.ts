@@ -820,6 +820,23 @@ function makeFill(el: SchemaElement, state: ConvState, json: boolean): Fill {
 function decompress(codec: string, input: Uint8Array, size: number, limit: number, buffers: PageBuffers): Uint8Array {
   if (size > limit) throw new PageTooLarge(size, limit);
   let out: Uint8Array;
+  try {
+    out = decompressAs(codec, input, size, buffers);
+  } catch (e) {
+    if (e instanceof DqError || e instanceof CorruptError) throw e;
+    if (e instanceof RangeError && /allocation failed|Invalid typed array length|Invalid array buffer length/i.test(e.message)) throw e;
+    // the decoders' own words ("cannot copy from before start of buffer", "premature end of input") say little
+    // by themselves: say that decompressing the page failed
+    throw corrupt(`cannot decompress a ${codec} page (${e instanceof Error ? e.message : String(e)})`);
+  }
+  // node:zlib returns pooled Buffers whose .slice() does not copy: use a plain view
+  if (Buffer.isBuffer(out)) out = new Uint8Array(out.buffer, out.byteOffset, out.length);
+  if (out.length !== size) throw corrupt(`a ${codec} page decompressed to ${out.length} bytes, its header says ${size}`);
+  return out;
+}
+
+function decompressAs(codec: string, input: Uint8Array, size: number, buffers: PageBuffers): Uint8Array {
+  let out: Uint8Array;
   switch (codec) {
     case 'UNCOMPRESSED':
       out = input;
@@ -848,9 +865,6 @@ function decompress(codec: string, input: Uint8Array, size: number, limit: numbe
     default:
       throw new UnsupportedError(`compression codec ${codec}`, '');
   }
-  // node:zlib returns pooled Buffers whose .slice() does not copy: use a plain view
-  if (Buffer.isBuffer(out)) out = new Uint8Array(out.buffer, out.byteOffset, out.length);
-  if (out.length !== size) throw corrupt(`a ${codec} page decompressed to ${out.length} bytes, its header says ${size}`);
   return out;
 }
 
