@@ -74,6 +74,11 @@ describe('JSON documents and binary data given as JSON Lines', () => {
     expect(csv.columns.map((c) => c.name)).toEqual(['[id]', '[name]']);
   });
 
+  it('records separated by CR alone (old Mac line ends): exit 3 saying so (it was one truncated line, 0 rows, exit 0)', () => {
+    expectError(audit(write('cr.jsonl', '{"a":1}\r{"a":2}\r{"a":3}\r')), 3, /CR alone/, /tr /);
+    expect(report(audit(write('crlf.jsonl', '{"a":1}\r\n{"a":2}\r\n'))).rows).toBe(2);
+  });
+
   it('binary data and UTF-16 without a BOM', () => {
     expectError(audit(write('b.jsonl', noise(50_000, 3))), 3, /binary data/);
     expectError(audit(write('u.jsonl', Buffer.from('{"a":1}\n{"a":2}\n', 'utf16le'))), 3, /UTF-16 without a byte order mark/);

@@ -384,6 +384,8 @@ export class JsonlParser {
   firstRejected: { line: number; message: string } | null = null;
   /** The first character of the first line that is not blank (what the file looks like). */
   firstChar = '';
+  /** A rejected line holds `}\r{`: records separated by CR alone (old Mac line ends), which JSON Lines does not allow. */
+  private crInside = false;
   /** That line's number, and whether it is only `[` or `{` (the start of a JSON document spread over lines). */
   private firstLine = 0;
   private firstLineOpens = false;
@@ -640,6 +642,12 @@ export class JsonlParser {
     const binary = this.ctl !== null && tooManyControlBytes(this.ctl);
     // otherwise, when no line is a record: one JSON array (first line rejected and starting with `[`), or binary
     // data; other files of rejected lines only stay a table of zero rows with a finding per line
+    if (whole && this.records === 0 && this.crInside && !binary) {
+      return new InputError(
+        this.file,
+        "no line is a JSON object: the lines end with CR alone (old Mac line ends), and JSON Lines ends lines with LF; convert them first, e.g. tr '\\r' '\\n'",
+      );
+    }
     if (!opened && !(whole && this.records === 0 && (binary || (first.line === this.firstLine && this.firstChar === '[')))) return null;
     if (binary) {
       return new InputError(this.file, `no line is a JSON object: the file looks like binary data, not JSON Lines; is it compressed, or another format? (${this.rejected} lines rejected)`);
@@ -753,6 +761,7 @@ export class JsonlParser {
     if (e instanceof RangeError) reason = `too deeply nested (${reason})`;
     const utf8 = badUtf8 ? '; the line also contains invalid UTF-8' : '';
     this.reject(lineNo, `${final ? 'truncated, ' : ''}invalid JSON (${reason})`);
+    if (!this.crInside && /[}\]"\d]\r+[{[]/.test(s)) this.crInside = true;
     if (final) {
       const eoi = /end of (JSON )?input|Unterminated string/i.test(reason);
       this.report(
