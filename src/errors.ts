@@ -51,3 +51,14 @@ export class UnsupportedError extends DqError {
     super(`unsupported: ${feature} (${file})`, EXIT.INPUT);
   }
 }
+
+/**
+ * An error about a temporary copy of an input (stdin spooled to a file) told with the name the user knows
+ * (`stdin`): the copy's path means nothing to them and is gone once dq exits.
+ */
+export function renameInputIn(e: unknown, temp: string, name: string): unknown {
+  if (!(e instanceof DqError) || !e.message.includes(temp)) return e;
+  const renamed = new DqError(e.message.split(temp).join(name), e.exitCode);
+  renamed.name = e.name;
+  return renamed;
+}

@@ -2,14 +2,14 @@
 import { promises as fsp } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { InputError, UsageError, EXIT } from '../errors.js';
+import { InputError, UsageError, EXIT, renameInputIn } from '../errors.js';
 import type { Report } from '../core/types.js';
 import { audit, type AuditRequest } from '../engine/audit.js';
 import { expandInputs } from '../io/inputs.js';
 import type { ConfigOverrides } from '../config/index.js';
 import { auditOptions, list, parseFormat, parsePositiveInt, readerOptions, type CommonFlags } from './options.js';
 import { Progress } from './progress.js';
-import { isSpecialFile } from '../io/writers/atomic.js';
+import { assertNotInput, isSpecialFile } from '../io/writers/atomic.js';
 
 export interface AuditFlags extends CommonFlags {
   format: string;
@@ -149,10 +149,23 @@ export async function runAudit(files: string[], flags: AuditFlags, mode: 'audit'
   const { loadConfig, configToOptions } = await import('../config/index.js');
   const loaded = flags.config === false ? null : await loadConfig(flags.config ?? null, process.cwd());
   const overrides = loaded ? configToOptions(loaded.config) : null;
+  // the config is checked whole: a mistake in its clean: section is found by dq check in CI, not by a later dq clean
+  if (loaded && loaded.config.clean !== undefined) {
+    const { cleanBaseFromConfig } = await import('./clean-config.js');
+    await cleanBaseFromConfig(loaded.file);
+  }
   const req = buildRequest(files, flags, overrides, given);
   const { isTableUrl } = await import('../engine/sql/table.js');
   const tableSource = files.length === 1 && (isTableUrl(files[0]!) || flags.engine !== undefined);
-  if (!tableSource) req.inputs = await resolveInputs(files);
+  if (!tableSource) {
+    req.inputs = await resolveInputs(files);
+    // the input is never overwritten (or appended to): every file dq writes must be another file, checked
+    // before the audit so that nothing is read in vain
+    const inputs = req.inputs.map((i) => i.path);
+    for (const dest of [flags.output, ...extra.map((r) => r.file), flags.history, flags.invalidRows]) {
+      if (dest !== undefined) assertNotInput(dest, inputs);
+    }
+  }
   // --invalid-rows reads the input twice: spool stdin first
   let spooled: string | null = null;
   if (flags.invalidRows && files.length === 1 && files[0] === '-') {
@@ -187,6 +200,8 @@ export async function runAudit(files: string[], flags: AuditFlags, mode: 'audit'
   let report: Report;
   try {
     report = tableSource ? await auditInEngine(files[0]!, flags, req) : await audit(req);
+  } catch (e) {
+    throw spooled ? renameInputIn(e, spooled, 'stdin') : e;
   } finally {
     progress.done();
     stopWatch();
@@ -198,6 +213,8 @@ export async function runAudit(files: string[], flags: AuditFlags, mode: 'audit'
     try {
       const n = await writeInvalidRows(req.inputs.map((i) => i.path), flags.invalidRows, (req.options.checks.rules as never) ?? null, req.reader, req.format, req.options);
       if (!flags.quiet) process.stderr.write(`dq: ${n} invalid row${n === 1 ? '' : 's'} written to ${flags.invalidRows}\n`);
+    } catch (e) {
+      throw spooled ? renameInputIn(e, spooled, 'stdin') : e;
     } finally {
       if (spooled) await fsp.rm(dirname(spooled), { recursive: true, force: true }).catch(() => {});
     }
@@ -252,10 +269,29 @@ async function resolveInputs(files: string[]): Promise<AuditRequest['inputs']> {
   const { hasGlob } = await import('../io/inputs.js');
   for (const f of files) {
     if (f === '-' || hasGlob(f)) continue;
-    const ok = await fsp.stat(f).then(() => true, () => false);
-    if (!ok) throw new InputError(f, 'no such file');
+    const code = await fsp.stat(f).then(() => null, (e: NodeJS.ErrnoException) => e.code ?? String(e));
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new InputError(f, 'no such file');
+    if (code === 'EACCES' || code === 'EPERM') throw new InputError(f, 'permission denied (a folder on its path cannot be opened)');
+    if (code !== null) throw new InputError(f, `cannot open (${code})`);
   }
   return expandInputs(files);
+}
+
+/** What a parsed --baseline lacks that the comparison reads (null when it has it all). */
+export function baselineProblem(r: unknown): string | null {
+  const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+  if (!isObj(r)) return 'the file is not a JSON object';
+  if (!isObj(r.scoring) || (typeof r.scoring.version !== 'string' && typeof r.scoring.version !== 'number')) return 'no scoring.version';
+  if (!isObj(r.scores)) return 'no scores';
+  for (const [k, v] of Object.entries(r.scores)) if (v !== null && typeof v !== 'number') return `scores.${k} is not a number`;
+  if (typeof r.rows !== 'number') return 'no rows count';
+  if (!Array.isArray(r.columns)) return 'no columns list';
+  for (const [i, c] of r.columns.entries()) {
+    if (!isObj(c) || typeof c.name !== 'string' || typeof c.type !== 'string' || typeof c.count !== 'number' || typeof c.missing !== 'number') {
+      return `columns[${i}] lacks name, type, count or missing`;
+    }
+  }
+  return null;
 }
 
 async function gateFlagsFrom(flags: AuditFlags) {
@@ -270,13 +306,18 @@ async function gateFlagsFrom(flags: AuditFlags) {
     try {
       text = await fsp.readFile(flags.baseline, 'utf8');
     } catch (e) {
-      throw new UsageError(`--baseline ${flags.baseline}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new UsageError(`--baseline ${flags.baseline}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder; give the JSON report file' : (e as Error).message}`);
     }
+    let parsed: unknown;
     try {
-      baseline = JSON.parse(text) as Report;
+      parsed = JSON.parse(text);
     } catch {
       throw new UsageError(`--baseline ${flags.baseline}: not a JSON report (make one with dq audit --format json)`);
     }
+    const missing = baselineProblem(parsed);
+    if (missing) throw new UsageError(`--baseline ${flags.baseline}: not a dq JSON report (${missing}); make one with dq audit --format json`);
+    baseline = parsed as Report;
   }
   return {
     failUnder,
@@ -292,8 +333,9 @@ export async function runInit(file: string, flags: AuditFlags & { output?: strin
   const { initConfig } = await import('../config/index.js');
   const req = buildRequest([file], flags, null, given);
   req.inputs = await resolveInputs([file]);
-  const report = await audit(req);
   const dest = flags.output ?? 'dq.yml';
+  assertNotInput(dest, req.inputs.map((i) => i.path));
+  const report = await audit(req);
   if (!flags.force) {
     const exists = await fsp.stat(dest).then(() => true, () => false);
     if (exists) throw new UsageError(`${dest} exists; use --force to overwrite it or -o to write elsewhere`);

@@ -9,7 +9,7 @@ import { parseMasks } from '../clean/privacy.js';
 import { promises as fsp } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { EXIT, UsageError } from '../errors.js';
+import { EXIT, renameInputIn, UsageError } from '../errors.js';
 import { assertNotInput } from '../io/writers/atomic.js';
 import { formatFromExtension, spoolStdin, type Format } from '../io/source.js';
 import { parseOptionsFrom } from '../schema/values.js';
@@ -292,6 +292,8 @@ export async function cleanWithSummary(
       ...(progress.on ? { onProgress: (p: ProgressInfo) => progress.update(p) } : {}),
     });
     return { summary, options, applied: applyParams !== null };
+  } catch (e) {
+    throw spooled ? renameInputIn(e, spooled, 'stdin') : e;
   } finally {
     progress.done();
     if (spooled) await fsp.rm(dirname(spooled), { recursive: true, force: true }).catch(() => {});

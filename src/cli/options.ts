@@ -93,6 +93,16 @@ export function parseDuration(name: string, v: string | undefined): number | und
   return Number(m[1]) * UNITS[m[2]!]!;
 }
 
+/** An IANA time zone name (`Europe/Berlin`, `UTC`), as the runtime knows it. */
+export function parseTimezone(v: string): string {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: v });
+  } catch {
+    throw new UsageError(`--timezone '${v}' is not a time zone this runtime knows; use an IANA name such as UTC, Europe/Berlin or America/New_York`);
+  }
+  return v;
+}
+
 export function parseAsOf(v: string | undefined): number {
   if (v === undefined) return Date.now();
   const t = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(v) || !/T|\d:\d/.test(v) ? v : v + 'Z');
@@ -156,7 +166,7 @@ export function auditOptions(f: CommonFlags): AuditOptions {
       timeliness: {
         ...(f.timestampColumn ? { column: f.timestampColumn } : {}),
         ...(maxAgeMs !== undefined ? { maxAgeMs } : {}),
-        ...(f.timezone ? { timezone: f.timezone } : {}),
+        ...(f.timezone ? { timezone: parseTimezone(f.timezone) } : {}),
       },
     },
     asOf: parseAsOf(f.asOf),

@@ -19,11 +19,11 @@
  *   files sorted.
  *
  * Errors: a missing file or folder, a folder without data files, or a glob without a match ->
- * UsageError naming the argument.
+ * UsageError naming the argument; a folder that cannot be listed (permissions) -> InputError naming it.
  */
 import { promises as fsp } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { UsageError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 
 export interface ExpandedInput {
   path: string;
@@ -113,12 +113,19 @@ async function statOrNull(p: string) {
   }
 }
 
+/**
+ * The entries of a folder, sorted. A folder that vanished is empty; one that cannot be read (permissions) is an
+ * InputError: skipping it would silently leave its files out of the dataset.
+ */
 async function readDirSorted(dir: string) {
   try {
     const entries = await fsp.readdir(dir, { withFileTypes: true });
     return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  } catch {
-    return [];
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? String(e));
+    throw new InputError(dir, `cannot list the folder (${why}); its files would be left out: fix its permissions or name the files to read`);
   }
 }
 

@@ -150,6 +150,13 @@ export function sniffFormat(head: Buffer, fallback: Format | null): Format {
     }
     return 'jsonl';
   }
+  if (head[i] === 0x5b /* [ */ && fallback !== 'csv' && fallback !== 'tsv' && fallback !== 'parquet') {
+    // `[{`, `[[` or a first line of only `[`: a JSON array (the JSON Lines reader says what to do with it), not a
+    // CSV header
+    let j = i + 1;
+    while (j < head.length && (head[j] === 0x20 || head[j] === 0x09 || head[j] === 0x0d)) j++;
+    if (head[j] === 0x7b || head[j] === 0x5b || head[j] === 0x0a || j === head.length) return 'jsonl';
+  }
   if (fallback === 'parquet') return 'csv'; // named .parquet but no magic: let the text readers decide; parquet reader would fail
   if (fallback) return fallback;
   // tab-heavy first line -> tsv
@@ -165,6 +172,19 @@ async function readHead(file: string, n: number): Promise<Buffer> {
     const buf = Buffer.alloc(n);
     const { bytesRead } = await fh.read(buf, 0, n, 0);
     return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+async function readTail(file: string, n: number): Promise<string> {
+  const fh = await fsp.open(file, 'r');
+  try {
+    const { size } = await fh.stat();
+    if (size < n) return '';
+    const buf = Buffer.alloc(n);
+    const { bytesRead } = await fh.read(buf, 0, n, size - n);
+    return buf.subarray(0, bytesRead).toString('latin1');
   } finally {
     await fh.close();
   }
@@ -224,12 +244,20 @@ export async function openInput(path: string, opts: { format?: Format | null; ma
   try {
     head = await readHead(file, 4);
   } catch (e) {
-    throw new InputError(path, `cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(path, code === 'EACCES' || code === 'EPERM' ? 'permission denied: dq cannot read this file (check its permissions)' : `cannot read (${code ?? String(e)})`);
   }
   const gzip = head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
   const content = gzip ? await gunzipHead(file, 64 * 1024) : await readHead(file, 64 * 1024);
   const fromExt = path === '-' ? null : formatFromExtension(path);
-  const format = opts.format ?? sniffFormat(content, fromExt);
+  let format = opts.format ?? sniffFormat(content, fromExt);
+  // named .parquet without the leading magic: a Parquet file all the same when it is empty, a cut-off start of
+  // the magic, or still ends with the magic (a damaged header), so that the Parquet reader says what is wrong;
+  // read as text, it would be an empty or garbled table
+  if (!opts.format && fromExt === 'parquet' && format !== 'parquet' && !gzip) {
+    const start = content.toString('latin1');
+    if ((content.length < 4 && PARQUET_MAGIC.startsWith(start)) || (await readTail(file, 4)) === PARQUET_MAGIC) format = 'parquet';
+  }
   let digest: string | null = null;
   const bytes = stat.size;
   const hashing = opts.hash !== false;

@@ -20,6 +20,7 @@ import type { Batch, Cell } from '../../core/types.js';
 import { DqError, InputError } from '../../errors.js';
 import type { Input } from '../source.js';
 import type { Encoding, Reader, ReaderOptions } from './types.js';
+import { controlBytes, tooManyControlBytes, utf16WithoutBom } from './binary.js';
 
 const LF = 10;
 const CR = 13;
@@ -221,6 +222,27 @@ interface Decoded {
   /** The first transcoded bytes (at least SNIFF_BYTES unless the file is shorter). */
   head: Buffer;
   headIsAll: boolean;
+  /**
+   * The delimiter of an Excel `sep=X` first line, which is removed from `head` (and so from the records): the
+   * header is on line 2. Null when there is none.
+   */
+  sep: string | null;
+  /** Bytes of the file before `head` that are not a BOM (the `sep=` line; UTF-8 and single-byte files only). */
+  skipped: number;
+}
+
+/**
+ * Length of an Excel delimiter hint `sep=X` (X one character other than a quote or line break) with its line
+ * break at the start of `b`, or 0.
+ */
+function sepLineLength(b: Buffer): number {
+  if (b.length < 6) return 0;
+  if ((b[0]! | 0x20) !== 0x73 || (b[1]! | 0x20) !== 0x65 || (b[2]! | 0x20) !== 0x70 || b[3] !== 0x3d) return 0;
+  const d = b[4]!;
+  if (d === LF || d === CR || d === QUOTE || d > 0x7f) return 0;
+  if (b[5] === LF) return 6;
+  if (b[5] === CR) return b[6] === LF ? 7 : 6;
+  return 0;
 }
 
 async function readHead(it: AsyncIterator<Buffer>): Promise<{ head: Buffer; done: boolean }> {
@@ -283,11 +305,28 @@ async function decodeStart(input: Input, opts: ReaderOptions, it: AsyncIterator<
   }
   const utf16 = encoding === 'utf-16le' || encoding === 'utf-16be';
   if (!utf16 && raw.length > 0) {
-    const { count, first } = countNuls(raw.subarray(0, SNIFF_BYTES));
-    if (count > 0 && count > Math.min(raw.length, SNIFF_BYTES) * 0.01) {
+    const sample = raw.subarray(0, SNIFF_BYTES);
+    const { count, first } = countNuls(sample);
+    if (count > 0 && count > sample.length * 0.01) {
+      const u16 = utf16WithoutBom(sample);
+      if (u16) {
+        throw new InputError(
+          input.path,
+          `looks like UTF-16 text without a byte order mark (NUL bytes in every other byte); read it with --encoding utf-16${u16}, or convert it to UTF-8`,
+        );
+      }
       throw new InputError(
         input.path,
         `looks like binary data, not delimited text (NUL bytes at byte ${first}); is this a Parquet or compressed file?`,
+      );
+    }
+    // random-looking bytes (compressed, encrypted, an image, a damaged file) have few NULs but many other control bytes
+    const d = opts.delimiter ? normaliseDelimiter(input.path, opts.delimiter).charCodeAt(0) : -1;
+    const ctl = controlBytes(sample, d);
+    if (tooManyControlBytes(ctl)) {
+      throw new InputError(
+        input.path,
+        `looks like binary data, not delimited text (${ctl.count} control bytes in the first ${sample.length} bytes, the first at byte ${ctl.first}); is this a compressed, Excel or Parquet file?`,
       );
     }
   }
@@ -297,6 +336,9 @@ async function decodeStart(input: Input, opts: ReaderOptions, it: AsyncIterator<
   let head: Buffer;
   if (!utf16) {
     head = raw.subarray(bomLen);
+    const skip = sepLineLength(head);
+    const sep = skip ? String.fromCharCode(head[4]!) : null;
+    head = head.subarray(skip);
     chunks = (async function* () {
       try {
         if (head.length) yield head;
@@ -310,12 +352,15 @@ async function decodeStart(input: Input, opts: ReaderOptions, it: AsyncIterator<
         if (!done) await it.return?.();
       }
     })();
-    return { mode, encoding, bom: bomLen > 0, chunks, head, headIsAll: done };
+    return { mode, encoding, bom: bomLen > 0, chunks, head, headIsAll: done, sep, skipped: skip };
   }
   // UTF-16: decode with TextDecoder (streaming), re-encode to UTF-8 for the scanner.
   const decoder = new TextDecoder(encoding, { fatal: false, ignoreBOM: true });
   const headStr = decoder.decode(raw.subarray(bomLen), { stream: !done });
   head = Buffer.from(headStr, 'utf8');
+  const skip = sepLineLength(head);
+  const sep = skip ? String.fromCharCode(head[4]!) : null;
+  head = head.subarray(skip);
   chunks = (async function* () {
     let finished = done;
     try {
@@ -334,7 +379,7 @@ async function decodeStart(input: Input, opts: ReaderOptions, it: AsyncIterator<
       if (!finished) await it.return?.();
     }
   })();
-  return { mode, encoding, bom: bomLen > 0, chunks, head, headIsAll: done };
+  return { mode, encoding, bom: bomLen > 0, chunks, head, headIsAll: done, sep, skipped: 0 };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -556,7 +601,7 @@ class CsvParser {
     throw new InputError(
       this.path,
       `a field starting on line ${line} is longer than ${this.opts.maxFieldBytes} bytes (the field size limit); ` +
-        'if a quote was left open, the rest of the file became one field; otherwise raise the limit',
+        'if a quote was left open, the rest of the file became one field; otherwise raise the limit with --max-field-bytes',
       `line ${line}`,
     );
   }
@@ -565,7 +610,7 @@ class CsvParser {
     throw new InputError(
       this.path,
       `line ${line} has ${k > this.opts.maxColumns ? `more than ${this.opts.maxColumns}` : k} fields, more than the limit of ${this.opts.maxColumns} columns; ` +
-        `check the delimiter (${delimiterName(this.delim)}) or raise the limit`,
+        `check the delimiter (${delimiterName(this.delim)}) or raise the limit with --max-columns`,
       `line ${line}`,
     );
   }
@@ -1091,6 +1136,7 @@ async function* readDelimited(
   let chunks: AsyncIterable<Buffer>;
   let mode: Mode;
   let delimiter: string;
+  let sepLine = false;
   if (later) {
     // a later part of a file split for parallel reading: no BOM, no sniffing, the header is known
     const enc = range.encoding ?? 'utf-8';
@@ -1107,14 +1153,17 @@ async function* readDelimited(
     delimiter =
       o.delimiter !== null && o.delimiter !== undefined && o.delimiter !== ''
         ? normaliseDelimiter(input.path, o.delimiter)
-        : sniffDelimiter(dec.head, dec.headIsAll, defaultDelimiter);
+        : (dec.sep ?? sniffDelimiter(dec.head, dec.headIsAll, defaultDelimiter));
+    sepLine = dec.sep !== null;
   }
   meta.header = o.header;
+  if (sepLine) meta.sepLine = true;
   meta.quote = '"';
   meta.delimiter = delimiter;
-  meta.delimiterSniffed = !(o.delimiter !== null && o.delimiter !== undefined && o.delimiter !== '');
+  meta.delimiterSniffed = !(o.delimiter !== null && o.delimiter !== undefined && o.delimiter !== '') && !sepLine;
 
   const parser = new CsvParser(input.path, delimiter, mode, o, issues);
+  if (sepLine) parser.line = 2; // line 1 was the sep= hint
   if (later) parser.presetHeader(range.header!, range.rowsBefore, range.linesBefore + 1);
   const setTerminator = (): void => {
     const kinds = (parser.lf > 0 ? 1 : 0) + (parser.crlf > 0 ? 1 : 0) + (parser.cr > 0 ? 1 : 0);
@@ -1219,10 +1268,11 @@ export async function planCsvSplit(input: Input, opts: ReaderOptions, target: nu
     const delimiter =
       o.delimiter !== null && o.delimiter !== undefined && o.delimiter !== ''
         ? normaliseDelimiter(input.path, o.delimiter)
-        : sniffDelimiter(dec.head, dec.headIsAll, defaultDelimiter);
+        : (dec.sep ?? sniffDelimiter(dec.head, dec.headIsAll, defaultDelimiter));
     // the header as the reader names it (parsed by the reader itself from the first bytes)
     const scratch = new (await import('../../core/issues.js')).IssueLog();
     const hp = new CsvParser(input.path, delimiter, dec.mode, { ...o, batchSize: 1 }, scratch);
+    if (dec.sep !== null) hp.line = 2;
     hp.push(dec.head);
     if (dec.headIsAll) hp.finish();
     hp.parse();
@@ -1230,11 +1280,11 @@ export async function planCsvSplit(input: Input, opts: ReaderOptions, target: nu
     const header = hp.header.slice();
 
     const d = delimiter.charCodeAt(0);
-    let offset = dec.bom ? 3 : 0; // file offset of the next byte
+    let offset = (dec.bom ? 3 : 0) + dec.skipped; // file offset of the next byte
     let st = 0; // 0 record start, 1 field start, 2 unquoted, 3 quoted, 4 quote seen inside quotes
     let skipLF = false;
     let records = 0;
-    let lines = 0;
+    let lines = dec.sep !== null ? 1 : 0; // the sep= line
     for await (const chunk of dec.chunks) {
       const n = chunk.length;
       let i = 0;

@@ -48,6 +48,7 @@ import { isUtf8 } from 'node:buffer';
 import { IssueLog, type IssueLogData } from '../../core/issues.js';
 import type { Batch, Cell } from '../../core/types.js';
 import { InputError } from '../../errors.js';
+import { controlBytes, tooManyControlBytes, utf16WithoutBom, type ControlBytes } from './binary.js';
 import type { Input } from '../source.js';
 import type { RangeHandoff, ReadRange, Reader, ReaderOptions } from './types.js';
 
@@ -378,6 +379,18 @@ export class JsonlParser {
   records = 0;
   blankLines = 0;
   bom = false;
+  /** Lines that are not records (invalid JSON, not an object, a truncated last line), and the first of them. */
+  rejected = 0;
+  firstRejected: { line: number; message: string } | null = null;
+  /** The first character of the first line that is not blank (what the file looks like). */
+  firstChar = '';
+  /** A rejected line holds `}\r{`: records separated by CR alone (old Mac line ends), which JSON Lines does not allow. */
+  private crInside = false;
+  /** That line's number, and whether it is only `[` or `{` (the start of a JSON document spread over lines). */
+  private firstLine = 0;
+  private firstLineOpens = false;
+  /** Control bytes that do not occur in text (binary data) in the first bytes. */
+  private ctl: ControlBytes | null = null;
 
   // current record's flattened pairs
   private names: string[] = [];
@@ -545,6 +558,11 @@ export class JsonlParser {
     if ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff)) {
       throw new InputError(this.file, 'the file is UTF-16 (byte order mark found); JSON Lines must be UTF-8: convert it first', 'line 1');
     }
+    const sample = chunk.subarray(0, 64 * 1024);
+    if (sample.indexOf(0) !== -1 && utf16WithoutBom(sample)) {
+      throw new InputError(this.file, 'the file looks like UTF-16 without a byte order mark (NUL bytes in every other byte); JSON Lines must be UTF-8: convert it first', 'line 1');
+    }
+    this.ctl = controlBytes(sample);
     return chunk;
   }
 
@@ -610,6 +628,44 @@ export class JsonlParser {
     this.line(this.decode(buf, start, end), bad, final);
   }
 
+  /**
+   * When the file is not JSON Lines at all, an InputError saying what it looks like and what to do: a first line
+   * that is only `[` or `{` (one JSON document spread over lines), or, in a whole-file read (`whole`) where no line
+   * was a record, one JSON array on the first line or binary data. Call after end().
+   */
+  notJsonLines(whole: boolean): InputError | null {
+    const first = this.firstRejected;
+    if (first === null) return null;
+    // a first line that is only `[` or `{` opens one JSON document spread over lines: whatever lines of it parse
+    // on their own are not its records
+    const opened = first.line === this.firstLine && this.firstLineOpens;
+    const binary = this.ctl !== null && tooManyControlBytes(this.ctl);
+    // otherwise, when no line is a record: one JSON array (first line rejected and starting with `[`), or binary
+    // data; other files of rejected lines only stay a table of zero rows with a finding per line
+    if (whole && this.records === 0 && this.crInside && !binary) {
+      return new InputError(
+        this.file,
+        "no line is a JSON object: the lines end with CR alone (old Mac line ends), and JSON Lines ends lines with LF; convert them first, e.g. tr '\\r' '\\n'",
+      );
+    }
+    if (!opened && !(whole && this.records === 0 && (binary || (first.line === this.firstLine && this.firstChar === '[')))) return null;
+    if (binary) {
+      return new InputError(this.file, `no line is a JSON object: the file looks like binary data, not JSON Lines; is it compressed, or another format? (${this.rejected} lines rejected)`);
+    }
+    const tail = `${this.rejected} line${this.rejected === 1 ? '' : 's'} rejected, the first at line ${first.line}: ${first.message}`;
+    const what =
+      this.firstChar === '['
+        ? "the file looks like one JSON array, not JSON Lines (one object per line); convert it first, e.g. jq -c '.[]'"
+        : 'the file looks like pretty-printed JSON (objects spread over several lines), not JSON Lines (one object per line); convert it first, e.g. jq -c .';
+    const records = this.records > 0 ? `; ${this.records} of its lines parsed on their own` : '';
+    return new InputError(this.file, `${opened ? 'not JSON Lines' : 'no line is a JSON object'}: ${what} (${tail}${records})`);
+  }
+
+  private reject(line: number, message: string): void {
+    this.rejected++;
+    if (this.firstRejected === null) this.firstRejected = { line, message };
+  }
+
   private report(id: string, message: string, line: number, raw: string, opts: { severity?: 'info' | 'warn'; row?: number; column?: string } = {}): void {
     let listed = this.listed.get(id);
     if (!listed) {
@@ -642,6 +698,12 @@ export class JsonlParser {
       this.report('blank-line', `line ${lineNo}: empty or whitespace-only line skipped`, lineNo, s, { severity: 'info' });
       return;
     }
+    if (this.firstChar === '') {
+      const t = s.trim();
+      this.firstChar = t.charAt(0);
+      this.firstLine = lineNo;
+      this.firstLineOpens = t === '[' || t === '{';
+    }
     let value: unknown;
     try {
       value = JSON.parse(s);
@@ -651,6 +713,7 @@ export class JsonlParser {
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       const what = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+      this.reject(lineNo, `the line is ${what}, not a JSON object`);
       this.report('not-object', `line ${lineNo}: the line is ${what}, not a JSON object; skipped`, lineNo, s);
       return;
     }
@@ -697,6 +760,8 @@ export class JsonlParser {
     let reason = e instanceof Error ? e.message : String(e);
     if (e instanceof RangeError) reason = `too deeply nested (${reason})`;
     const utf8 = badUtf8 ? '; the line also contains invalid UTF-8' : '';
+    this.reject(lineNo, `${final ? 'truncated, ' : ''}invalid JSON (${reason})`);
+    if (!this.crInside && /[}\]"\d]\r+[{[]/.test(s)) this.crInside = true;
     if (final) {
       const eoi = /end of (JSON )?input|Unterminated string/i.test(reason);
       this.report(
@@ -897,15 +962,23 @@ export const readJsonl: Reader = async function* readJsonl(
   }
   try {
     let ok = yield* pushAll(range === null ? input.stream() : input.stream(range));
+    /** Whether this read covers the whole file (one read, or the first part of a split that read on to the end). */
+    let whole = range === null;
     if (ok && range?.handoff) {
       // Offered between lines only (the plan splits after a newline): there the parser's state is the one a
       // whole-file read has at that byte, so reading on from it (to the end of the file as it is now) is that read.
       const stop = parser.atLineStart() && (await range.handoff(parser.handoffState()));
-      if (!stop) ok = yield* pushAll(input.stream({ start: range.end, end: Infinity }));
+      if (!stop) {
+        ok = yield* pushAll(input.stream({ start: range.end, end: Infinity }));
+        whole = range.start === 0 && range.header === null;
+      }
     }
     if (ok) {
       try {
         parser.end();
+        // nothing but rejected lines: not JSON Lines at all (one JSON document, binary data), which is unreadable
+        // input, not a table of zero rows (a part of a split file is not the whole file: only whole reads)
+        if (whole || (range !== null && range.start === 0 && range.header === null)) failure = parser.notJsonLines(whole);
       } catch (e) {
         failure = e;
       }

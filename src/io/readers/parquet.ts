@@ -820,6 +820,23 @@ function makeFill(el: SchemaElement, state: ConvState, json: boolean): Fill {
 function decompress(codec: string, input: Uint8Array, size: number, limit: number, buffers: PageBuffers): Uint8Array {
   if (size > limit) throw new PageTooLarge(size, limit);
   let out: Uint8Array;
+  try {
+    out = decompressAs(codec, input, size, buffers);
+  } catch (e) {
+    if (e instanceof DqError || e instanceof CorruptError) throw e;
+    if (e instanceof RangeError && /allocation failed|Invalid typed array length|Invalid array buffer length/i.test(e.message)) throw e;
+    // the decoders' own words ("cannot copy from before start of buffer", "premature end of input") say little
+    // by themselves: say that decompressing the page failed
+    throw corrupt(`cannot decompress a ${codec} page (${e instanceof Error ? e.message : String(e)})`);
+  }
+  // node:zlib returns pooled Buffers whose .slice() does not copy: use a plain view
+  if (Buffer.isBuffer(out)) out = new Uint8Array(out.buffer, out.byteOffset, out.length);
+  if (out.length !== size) throw corrupt(`a ${codec} page decompressed to ${out.length} bytes, its header says ${size}`);
+  return out;
+}
+
+function decompressAs(codec: string, input: Uint8Array, size: number, buffers: PageBuffers): Uint8Array {
+  let out: Uint8Array;
   switch (codec) {
     case 'UNCOMPRESSED':
       out = input;
@@ -848,9 +865,6 @@ function decompress(codec: string, input: Uint8Array, size: number, limit: numbe
     default:
       throw new UnsupportedError(`compression codec ${codec}`, '');
   }
-  // node:zlib returns pooled Buffers whose .slice() does not copy: use a plain view
-  if (Buffer.isBuffer(out)) out = new Uint8Array(out.buffer, out.byteOffset, out.length);
-  if (out.length !== size) throw corrupt(`a ${codec} page decompressed to ${out.length} bytes, its header says ${size}`);
   return out;
 }
 
@@ -1144,8 +1158,9 @@ function readPlain(bytes: Uint8Array, pos: number, end: number, type: string, n:
         need(pos, 4, end, 'PLAIN BYTE_ARRAY length');
         const len = (bytes[pos]! | (bytes[pos + 1]! << 8) | (bytes[pos + 2]! << 16)) + bytes[pos + 3]! * 16777216;
         pos += 4;
-        if (len > o.maxValueBytes) throw new ValueTooLarge(len, o.maxValueBytes);
+        // a length beyond the page is corruption, not a large value: checked first
         need(pos, len, end, 'PLAIN BYTE_ARRAY value');
+        if (len > o.maxValueBytes) throw new ValueTooLarge(len, o.maxValueBytes);
         starts[i] = pos;
         lens[i] = len;
         pos += len;
@@ -1242,8 +1257,8 @@ function deltaLengthByteArray(bytes: Uint8Array, pos: number, end: number, n: nu
   for (let i = 0; i < n; i++) {
     const len = lens[i] as number;
     if (len < 0) throw corrupt(`DELTA_LENGTH_BYTE_ARRAY has a negative length ${len}`);
-    if (len > o.maxValueBytes) throw new ValueTooLarge(len, o.maxValueBytes);
     need(pos, len, end, 'DELTA_LENGTH_BYTE_ARRAY value');
+    if (len > o.maxValueBytes) throw new ValueTooLarge(len, o.maxValueBytes);
     out[i] = bytes.subarray(pos, pos + len);
     pos += len;
   }
@@ -1260,8 +1275,8 @@ function deltaByteArray(bytes: Uint8Array, pos: number, end: number, n: number, 
     const pre = prefixes[i] as number;
     const suf = suffixes[i] as number;
     if (pre < 0 || suf < 0 || pre > prev.length) throw corrupt(`DELTA_BYTE_ARRAY has an invalid prefix/suffix length (${pre}/${suf})`);
-    if (pre + suf > o.maxValueBytes) throw new ValueTooLarge(pre + suf, o.maxValueBytes);
     need(pos, suf, end, 'DELTA_BYTE_ARRAY suffix');
+    if (pre + suf > o.maxValueBytes) throw new ValueTooLarge(pre + suf, o.maxValueBytes);
     let v: Uint8Array;
     if (pre === 0) v = bytes.subarray(pos, pos + suf);
     else {
@@ -1363,7 +1378,10 @@ class PageStream {
       }
     }
     const size = header.compressed_page_size;
-    if (!Number.isInteger(size) || size < 0 || size > avail - hlen) {
+    if (!Number.isInteger(size) || size < 0) {
+      throw corrupt(`invalid page header at byte ${this.pos} (page ${this.pageIndex}): ${size === undefined ? 'no page size' : `page size ${size}`}`);
+    }
+    if (size > avail - hlen) {
       throw corrupt(`page ${this.pageIndex} claims ${size} bytes but only ${Math.max(0, avail - hlen)} remain in the column chunk`);
     }
     if (!Number.isInteger(header.uncompressed_page_size) || header.uncompressed_page_size < 0) {
@@ -1929,7 +1947,10 @@ async function readFooter(file: FileBuffer): Promise<{ md: FileMetaData; dataEnd
   try {
     md = parquetMetadata(footer, { parsers: META_PARSERS, geoparquet: false });
   } catch (e) {
-    throw corrupt(`cannot parse the footer: ${(e as Error).message}`);
+    // a TypeError or RangeError from the parser means a field it needed is missing or malformed: say so, not
+    // which JavaScript property it tripped on
+    const msg = e instanceof TypeError || e instanceof RangeError ? 'the metadata is malformed (a required field is missing or invalid)' : (e as Error).message;
+    throw corrupt(`cannot parse the footer: ${msg}`);
   }
   return { md, dataEnd: size - 8 - len };
 }

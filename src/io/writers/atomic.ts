@@ -19,7 +19,7 @@
  *   written through, never replaced: its temporary lives in the system's temporary folder and is copied into it.
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, promises as fsp, realpathSync, rmSync, statSync, type Stats } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, promises as fsp, realpathSync, rmSync, statSync, type Stats } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { pipeline } from 'node:stream/promises';
 import type { FileHandle } from 'node:fs/promises';
@@ -194,12 +194,15 @@ export async function createTempFor(dest: string): Promise<TempFile> {
   const special = st !== null && !st.isFile();
   for (let attempt = 0; ; attempt++) {
     const path = tempPathFor(special ? join(tmpdir(), basename(abs)) : abs);
-    // registered before the file exists, so a signal arriving during the open still removes it
+    // registered before the file exists, so a signal arriving during the open still removes it (see opening)
     liveTemps.add(path);
+    opening.add(path);
     try {
       const fh = await fsp.open(path, 'wx', 0o666);
+      opening.delete(path);
       return new TempFile(abs, path, fh);
     } catch (e) {
+      opening.delete(path);
       liveTemps.delete(path);
       if ((e as NodeJS.ErrnoException).code === 'EEXIST' && attempt < 5) continue;
       throw new UsageError(`cannot write ${dest}: ${describe(e)}`);
@@ -235,10 +238,36 @@ export function removeAtExit(path: string): void {
   removedAtExit.add(path);
 }
 
-/** Remove every live temporary of this process, synchronously (used by the signal handlers). */
+/**
+ * Temporaries whose open is in flight: the open runs on a libuv thread, so when a signal's exit removes them the
+ * file may not exist yet and be created just after, and outlive the process.
+ */
+const opening = new Set<string>();
+/** How long an exit waits for in-flight opens to create their files, so that it can remove them. */
+const OPENING_WAIT_MS = 250;
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Remove every live temporary of this process, synchronously (used by the signal handlers and at exit). */
 export function removeLiveTempsSync(): void {
+  // an open in flight whose file does not exist yet creates it within moments (or fails): wait for it to
+  // appear, then remove it
+  const pending = new Set([...opening].filter((p) => !existsSync(p)));
+  opening.clear();
   liveTemps.forEach(removeSync);
   liveTemps.clear();
+  const until = Date.now() + OPENING_WAIT_MS;
+  while (pending.size > 0 && Date.now() < until) {
+    sleepSync(2);
+    for (const p of pending) {
+      if (existsSync(p)) {
+        removeSync(p);
+        pending.delete(p);
+      }
+    }
+  }
 }
 
 function onSigint(): void {
