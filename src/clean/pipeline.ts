@@ -13,6 +13,7 @@
  * renamed into place together only when the run succeeded (OutputGroup); on any failure all are removed.
  * At the end rows in = rows out + rows dropped is asserted.
  */
+import { IssueLog } from '../core/issues.js';
 import { Kind, type Cell } from '../core/types.js';
 import { readInput } from '../engine/read.js';
 import { bytesRead, type Format } from '../io/source.js';
@@ -90,6 +91,11 @@ export interface CleanSummary {
   rowsIn: number;
   rowsOut: number;
   rowsDropped: number;
+  /**
+   * Problems reading the input, by kind: lines that were not rows (skipped), extra fields not kept, invalid text.
+   * Each occurrence is in the change log with its line.
+   */
+  inputProblems: { id: string; message: string; count: number; lines: number[] }[];
   steps: StepSummary[];
   files: { log: string | null; params: string | null };
 }
@@ -100,9 +106,20 @@ interface PassState {
   prepared: Partial<Record<StepName, unknown>>;
 }
 
-/** Stream the input through steps[0..upto) and hand each batch to `each`. Returns rows read. */
-async function pass(req: CleanRequest, st: PassState, upto: number, sink: Sink, label: string, each: (w: Work) => Promise<void> | void): Promise<number> {
-  const h = await readInput(req.input, req.format, req.reader);
+/**
+ * Stream the input through steps[0..upto) and hand each batch to `each`. Returns rows read, the problems the
+ * reader had and its details (the columns, also of an input without rows).
+ */
+async function pass(
+  req: CleanRequest,
+  st: PassState,
+  upto: number,
+  sink: Sink,
+  label: string,
+  each: (w: Work) => Promise<void> | void,
+  issues = new IssueLog(),
+): Promise<{ rows: number; issues: IssueLog; meta: Record<string, unknown> }> {
+  const h = await readInput(req.input, req.format, req.reader, issues);
   const before = bytesRead(h.input);
   const appliers: Applier[] = st.steps.slice(0, upto).map((s) => s.applier(st.params[s.name], st.prepared[s.name] ?? null, req.ctx));
   let rows = 0;
@@ -116,11 +133,11 @@ async function pass(req: CleanRequest, st: PassState, upto: number, sink: Sink, 
     await each(w);
     req.onProgress?.({ label, rows, bytes: bytesRead(h.input) - before, totalBytes: h.input.bytes });
   }
-  return rows;
+  return { rows, issues: h.issues, meta: h.meta };
 }
 
 async function fitPass<P>(req: CleanRequest, st: PassState, upto: number, fitter: Fitter<P>, label: string): Promise<{ value: P; rows: number }> {
-  const rows = await pass(req, st, upto, new Sink(false), label, (w) => fitter.update(w));
+  const { rows } = await pass(req, st, upto, new Sink(false), label, (w) => fitter.update(w));
   return { value: await fitter.finish(), rows };
 }
 
@@ -188,6 +205,12 @@ export async function runPipeline(req: CleanRequest): Promise<CleanSummary> {
   const sink = new Sink(!req.dryRun && req.logPath !== null, protectedColumns(req.params ? req.params.options : options));
   let rowsIn = 0;
   let rowsOut = 0;
+  // problems reading the input (lines skipped, extra fields not kept, text not valid UTF-8): each in the log
+  // with its line, and counted in the summary, so that nothing is lost without a word
+  const readIssues = new IssueLog();
+  readIssues.onAdd = (id, p) => {
+    if (p.severity !== 'info') sink.inputProblem(id, p.line, p.row);
+  };
   try {
     let writer: TableWriter | null = null;
     let log: TempFile | null = null;
@@ -198,12 +221,26 @@ export async function runPipeline(req: CleanRequest): Promise<CleanSummary> {
       if (req.saveParamsPath) paramsFile = await group.file(req.saveParamsPath, 'params');
     }
     const typed = req.output && (req.output.format === 'jsonl' || req.output.format === 'parquet') ? numericColumns(st.params) : new Set<string>();
-    rowsIn = await pass(req, st, st.steps.length, sink, req.dryRun ? 'clean, count' : 'clean, write', async (w) => {
-      rowsOut += w.length;
-      if (writer) await writer.write(w.columns, typedCells(w, typed), w.length);
-      if (log && sink.pendingChars > 0) await log.write(sink.take());
-      req.afterBatch?.(rowsOut);
-    });
+    const last = await pass(
+      req,
+      st,
+      st.steps.length,
+      sink,
+      req.dryRun ? 'clean, count' : 'clean, write',
+      async (w) => {
+        rowsOut += w.length;
+        if (writer) await writer.write(w.columns, typedCells(w, typed), w.length);
+        if (log && sink.pendingChars > 0) await log.write(sink.take());
+        req.afterBatch?.(rowsOut);
+      },
+      readIssues,
+    );
+    rowsIn = last.rows;
+    // an input without rows still has its columns (a header line): the output keeps them
+    const header = last.meta.columns;
+    if (writer && rowsOut === 0 && Array.isArray(header) && header.length > 0) {
+      await writer.write(header as string[], header.map(() => []), 0);
+    }
     passes.push(req.dryRun ? `count${through(st.steps, st.steps.length)} (dry run: nothing written)` : `apply and write${through(st.steps, st.steps.length)}`);
     const dropped = sink.totalDropped();
     if (rowsIn !== rowsOut + dropped) {
@@ -246,6 +283,10 @@ export async function runPipeline(req: CleanRequest): Promise<CleanSummary> {
     rowsIn,
     rowsOut,
     rowsDropped: sink.totalDropped(),
+    inputProblems: readIssues
+      .findings()
+      .filter((f) => f.severity !== 'info')
+      .map((f) => ({ id: f.id, message: f.message, count: f.count, lines: f.examples.map((e) => e.line).filter((l): l is number => l !== null) })),
     steps,
     files: { log: req.dryRun ? null : req.logPath, params: req.dryRun ? null : req.saveParamsPath },
   };
@@ -269,6 +310,10 @@ export function renderSummary(s: CleanSummary): string {
     for (const n of st.notes) lines.push(`    note: ${n}`);
   }
   lines.push(`rows: ${s.rowsIn} in, ${s.rowsOut} out, ${s.rowsDropped} dropped`);
+  if (s.inputProblems.length) {
+    lines.push(`input problems (not written as they were read${s.files.log ? '; each is in the change log' : '; --log lists each'}):`);
+    for (const p of s.inputProblems) lines.push(`  ${p.id}: ${p.count}: ${p.message}${p.lines.length ? ` (line ${p.lines.join(', ')}${p.count > p.lines.length ? ', ...' : ''})` : ''}`);
+  }
   if (s.files.log) lines.push(`change log: ${s.files.log}`);
   if (s.files.params) lines.push(`parameters: ${s.files.params}`);
   return lines.join('\n') + '\n';

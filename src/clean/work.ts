@@ -163,6 +163,14 @@ export class Sink {
     }
   }
 
+  /** A problem reading the input (a skipped line, extra fields not kept): in the log with its line. */
+  inputProblem(id: string, line: number | null, row: number | null): void {
+    if (!this.logging) return;
+    const text = `{${row !== null ? `"row":${row},` : ''}${line !== null ? `"line":${line},` : ''}"step":"read","problem":${JSON.stringify(id)}}\n`;
+    this.lines.push(text);
+    this.buffered += text.length;
+  }
+
   /** Take the pending log text (empty when nothing is pending). */
   take(): string {
     if (this.lines.length === 0) return '';

@@ -212,6 +212,11 @@ export async function runClean(files: string[], flags: CleanFlags, base?: CleanO
     for (const m of MODEL_SUMMARIES) process.stderr.write(renderModelSummary(m));
     if (!anyTreatment(options) && !applied) process.stderr.write('note: no treatment was chosen (see dq clean --help)\n');
   }
+  // problems reading the input are never silent, not even with -q or a JSON summary
+  const problems = summary.inputProblems.reduce((n, p) => n + p.count, 0);
+  if (problems > 0 && (flags.quiet || (flags.format ?? 'text') === 'json')) {
+    process.stderr.write(`dq clean: warning: ${problems} problem(s) reading ${summary.input} (${summary.inputProblems.map((p) => p.id).join(', ')}); see the summary${summary.files.log ? ' or the change log' : ''}\n`);
+  }
   return EXIT.OK;
 }
 
