@@ -47,20 +47,25 @@ export class Progress {
   private shown = false;
   /** Whether progress is shown at all: stderr is a terminal, not CI, not --quiet. */
   readonly on: boolean;
+  /** Quiet for the first second of a run and half a second of each read (DQ_PROGRESS_DELAY_MS: tests). */
+  private readonly delay: number;
 
   constructor(enabled: boolean) {
     this.on = enabled && Boolean(process.stderr.isTTY) && !process.env.CI;
+    const d = Number(process.env.DQ_PROGRESS_DELAY_MS);
+    this.delay = process.env.DQ_PROGRESS_DELAY_MS && d >= 0 ? d : 1000;
   }
 
   update(p: ProgressInfo): void {
     if (!this.on) return;
     const now = Date.now();
-    if (p.label !== this.label) {
+    const fresh = p.label !== this.label;
+    if (fresh) {
       this.label = p.label;
       this.readStart = now;
     }
-    // (a new read's rates mean something after half a second)
-    if (now - this.start < 1000 || now - this.last < 250 || now - this.readStart < 500) return;
+    // (a new read's rates mean something after half a second; its first line need not wait for the last one's 250 ms)
+    if (now - this.start < this.delay || (now - this.last < 250 && !fresh) || now - this.readStart < this.delay / 2) return;
     this.last = now;
     this.shown = true;
     let line = progressLine(p, (now - this.readStart) / 1000);
