@@ -13,11 +13,13 @@ const addon = join(root, 'build', 'dq-malloc.node');
 const glibc = process.platform === 'linux' && Boolean((process.report?.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime);
 const compiler = ['cc', 'gcc', 'clang'].some((c) => spawnSync(c, ['--version'], { stdio: 'ignore' }).status === 0);
 
-// 150 blocks of 1 MiB, each beside a small block that stays alive, are freed: how many MiB does RSS drop?
+// A 16 MiB block freed raises glibc's own threshold past 4 MiB; then 40 blocks of 4 MiB, each beside a small block
+// that stays alive, are freed: how many MiB does RSS drop?
 const probe = `
+  let prime = new Uint8Array(16 << 20); prime.fill(1); prime = null; gc();
   const keep = [];
   let bufs = [];
-  for (let i = 0; i < 150; i++) { const b = new Uint8Array(1 << 20); b.fill(1); bufs.push(b); keep.push(new Uint8Array(4096).fill(2)); }
+  for (let i = 0; i < 40; i++) { const b = new Uint8Array(4 << 20); b.fill(1); bufs.push(b); keep.push(new Uint8Array(4096).fill(2)); }
   const before = process.memoryUsage.rss();
   bufs = null; gc(); gc();
   process.stdout.write(String((before - process.memoryUsage.rss()) / 2 ** 20));
@@ -36,8 +38,8 @@ describe.skipIf(!glibc || !compiler)('allocator setting (Linux, glibc, a C compi
   });
 
   it('returns freed large blocks to the system', () => {
-    // measured here: about 149 of 150 MiB with it, about 64 without
-    expect(freedMiB(true)).toBeGreaterThan(130);
+    // measured here: 156 of 160 MiB with it, 0-4 without
+    expect(freedMiB(true)).toBeGreaterThan(140);
   });
 
   it('changes no report', { timeout: 60_000 }, () => {
