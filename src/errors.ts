@@ -41,7 +41,7 @@ export class ConfigError extends DqError {
  */
 export class InputError extends DqError {
   constructor(readonly file: string, message: string, readonly where?: string) {
-    super(`${file}${where ? ` (${where})` : ''}: ${message}`, EXIT.INPUT);
+    super(`${file === '-' ? 'stdin' : file}${where ? ` (${where})` : ''}: ${message}`, EXIT.INPUT);
   }
 }
 

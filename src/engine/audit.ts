@@ -216,10 +216,13 @@ export async function audit(req: AuditRequest): Promise<Report> {
     for (const f of issues.findings()) {
       if (STRICT_IDS.has(f.id) && f.count > 0) {
         const ex = f.examples[0];
+        const where = ex?.line ? `line ${ex.line}` : undefined;
+        // (the position is said once, before the message: a message that starts with it loses it)
+        const message = where && f.message.startsWith(`${where}: `) ? f.message.slice(where.length + 2) : f.message;
         throw new InputError(
           parts.length === 1 ? parts[0]!.path : 'input',
-          `${f.message} (--strict: ${f.count} such problem${f.count > 1 ? 's' : ''}; fix the file or drop --strict to audit it anyway)`,
-          ex?.line ? `line ${ex.line}` : undefined,
+          `${message} (--strict: ${f.count} such problem${f.count > 1 ? 's' : ''}; fix the file or drop --strict to audit it anyway)`,
+          where,
         );
       }
     }

@@ -116,3 +116,12 @@ describe.skipIf(!(canDrop || (!isRoot && process.platform !== 'win32')))('files 
     }
   });
 });
+
+describe('error messages name stdin and their line once', () => {
+  it('--strict on a file and on stdin', () => {
+    const f = join(tempDir(), 'short.csv');
+    writeFileSync(f, 'a,b\n1,2\n3\n');
+    expectError(dq(['audit', f, '--no-config', '--strict']), 3, /^dq: [^\n]*short\.csv \(line 3\): expected 2 fields, got 1 \(--strict: 1 such problem;/);
+    expectError(dq(['audit', '-', '--no-config', '--strict'], { input: 'a,b\n1,2\n3\n' }), 3, /^dq: stdin \(line 3\): expected 2 fields/);
+  });
+});
