@@ -311,7 +311,21 @@ export async function audit(req: AuditRequest): Promise<Report> {
     results,
     findings,
     examples: req.options.examples,
+    extraTallies: lostRecordTallies(issues, scan.columns.length),
   });
+}
+
+/** Reader findings of lines that hold data but are in no row (JSON Lines: invalid JSON, not an object, cut off). */
+const LOST_RECORDS = ['invalid-json', 'not-object', 'truncated-line'];
+
+/**
+ * Validity at dataset level for lines that were not records: their values are in no column, so each counts as
+ * invalid, one cell per column (a file of mostly broken lines must not score 100 because its few good ones do).
+ */
+function lostRecordTallies(issues: IssueLog, columns: number): Record<string, ColumnTallies> {
+  const lost = LOST_RECORDS.reduce((n, id) => n + issues.count(id), 0);
+  const cells = lost * Math.max(1, columns);
+  return cells > 0 ? { '': { validity: { assessed: cells, bad: cells } } } : {};
 }
 
 /**
@@ -328,6 +342,8 @@ export function assembleReport(a: {
   findings: Finding[];
   examples: boolean;
   complete?: boolean;
+  /** Tallies that come from no checker (the reader's lost records). */
+  extraTallies?: Record<string, ColumnTallies>;
 }): Report {
   const { profiles, checkers, results, findings } = a;
   const metrics: Record<string, unknown> = {};
@@ -338,7 +354,7 @@ export function assembleReport(a: {
   if (!a.examples) for (const f of findings) f.examples = f.examples.map((e) => ({ ...e, value: null }));
 
   // scores
-  const combined = combineTallies(results.map((r) => r.tallies ?? {}));
+  const combined = combineTallies([...results.map((r) => r.tallies ?? {}), a.extraTallies ?? {}]);
   const dataset = scoresFrom([...combined.values()]);
   for (const p of profiles) {
     const t: ColumnTallies = combined.get(p.name) ?? {};

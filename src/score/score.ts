@@ -26,7 +26,7 @@ export const FORMULAS: Record<string, string> = {
   combine: 'per column and dimension: assessed = max over checkers, bad = min(assessed, sum over checkers)',
   overall: 'sum(weight_d * score_d) / sum(weight_d) over dimensions whose score is not null',
   completeness: 'assessed = rows per column, bad = missing cells',
-  validity: 'assessed = non-missing cells, bad = values not of the column type or outside a declared domain (rules)',
+  validity: 'assessed = non-missing cells, bad = values not of the column type or outside a declared domain (rules); lines that are not records (JSON Lines) count as invalid, one cell per column',
   accuracy: 'assessed = numeric values (robust outlier rule, on the log scale for positive right-skewed columns) and text values with control characters; bad = outliers and values with control characters',
   consistency: 'assessed = non-missing cells checked for formats, spellings and whitespace; bad = minority formats, spelling variants and padded values',
   uniqueness: 'assessed = rows, bad = surplus duplicate rows (or duplicate keys when --key is given, whichever is larger)',
