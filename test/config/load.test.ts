@@ -1,7 +1,7 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers.js';
 import { ConfigError } from '../../src/errors.js';
 import { compileRules, configToOptions, loadConfig, parseConfig } from '../../src/config/index.js';
 
@@ -138,7 +138,7 @@ describe('config errors name the line and column', () => {
 
 describe('loadConfig', () => {
   it('finds dq.yml in the working directory, returns null when absent', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'dq-config-'));
+    const dir = tempDir('dq-config-');
     expect(await loadConfig(null, dir)).toBeNull();
     await writeFile(join(dir, 'dq.yml'), 'rows: {min: 1}\n');
     const l = await loadConfig(null, dir);
@@ -146,11 +146,11 @@ describe('loadConfig', () => {
     expect(l?.file).toBe(join(dir, 'dq.yml'));
   });
   it('a missing --config file is a ConfigError (exit 2)', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'dq-config-'));
+    const dir = tempDir('dq-config-');
     await expect(loadConfig('nope.yml', dir)).rejects.toMatchObject({ exitCode: 2, file: 'nope.yml' });
   });
   it('errors in a loaded file name the path as given', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'dq-config-'));
+    const dir = tempDir('dq-config-');
     await writeFile(join(dir, 'my.yml'), '\ufeffrows:\n  mn: 1\n');
     await expect(loadConfig('my.yml', dir)).rejects.toMatchObject({ file: 'my.yml', line: 2, column: 3 });
   });

@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect } from 'vitest';
+import { tempDir } from '../helpers.js';
 import { audit } from '../../src/engine/audit.js';
 import { DEFAULT_NA_VALUES, viewColumn } from '../../src/schema/values.js';
 import { cellNumber, type SqlClient } from '../../src/engine/sql/clients.js';
@@ -131,7 +132,7 @@ export function generatedCsv(dir: string, rows = 400, seed = 7): string {
 }
 
 export function tmp(): string {
-  return mkdtempSync(join(tmpdir(), 'dq-sql-'));
+  return tempDir('dq-sql-');
 }
 
 export async function freePort(): Promise<number> {
