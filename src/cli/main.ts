@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { DqError, EXIT } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { collect } from './options.js';
+import { exitAfterCommits } from '../io/writers/atomic.js';
 
 function addReadFlags(cmd: Command): Command {
   return cmd
@@ -73,8 +74,9 @@ export async function main(argv: string[]): Promise<void> {
   if (!signalsHandled) {
     // Ctrl-C or a kill ends dq through 'exit', with the status a shell reports for the signal, so that what is
     // to be removed at exit (removeAtExit: spills, a spooled stdin; live output temporaries) is removed
-    process.once('SIGINT', () => process.exit(130));
-    process.once('SIGTERM', () => process.exit(143));
+    // (not while a group of outputs is being renamed into place: then right after it)
+    process.once('SIGINT', () => exitAfterCommits(130));
+    process.once('SIGTERM', () => exitAfterCommits(143));
     signalsHandled = true;
   }
   const program = new Command();

@@ -354,7 +354,10 @@ export class OutputGroup {
       throw e;
     }
     try {
-      for (const { out } of this.outputs) await out.commit();
+      // renamed together: a signal meanwhile ends dq after the last rename, not between two (exitAfterCommits)
+      await committing(async () => {
+        for (const { out } of this.outputs) await out.commit();
+      });
     } catch (e) {
       await this.abortAll();
       throw e;
@@ -476,4 +479,31 @@ export function lifecycle(tempP: Promise<TempFile>): { finish(): Promise<void>; 
       if (temp) await temp.abort();
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// signals while outputs are renamed into place
+
+let commits = 0;
+let deferredExit: number | null = null;
+
+/** Run `fn` (renames of a group of outputs); an exit asked for meanwhile by exitAfterCommits happens after it. */
+export async function committing<T>(fn: () => Promise<T>): Promise<T> {
+  commits++;
+  try {
+    return await fn();
+  } finally {
+    commits--;
+    if (commits === 0 && deferredExit !== null) {
+      const code = deferredExit;
+      deferredExit = null;
+      process.exit(code);
+    }
+  }
+}
+
+/** process.exit(code), or right after the renames in progress (so that a group of outputs is never half renamed). */
+export function exitAfterCommits(code: number): void {
+  if (commits > 0) deferredExit ??= code;
+  else process.exit(code);
 }
