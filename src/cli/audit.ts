@@ -162,7 +162,8 @@ export async function runAudit(files: string[], flags: AuditFlags, mode: 'audit'
     // the input is never overwritten (or appended to): every file dq writes must be another file, checked
     // before the audit so that nothing is read in vain
     const inputs = req.inputs.map((i) => i.path);
-    for (const dest of [flags.output, ...extra.map((r) => r.file), flags.history, flags.invalidRows]) {
+    const reports = [flags.output, ...extra.map((r) => r.file)].filter((d) => d !== '-'); // (-: stdout)
+    for (const dest of [...reports, flags.history, flags.invalidRows]) {
       if (dest !== undefined) assertNotInput(dest, inputs);
     }
   }
@@ -255,11 +256,16 @@ export async function runAudit(files: string[], flags: AuditFlags, mode: 'audit'
     await appendHistory(flags.history, { time: report.createdAt, file: report.source.path, sha256: report.source.sha256, rows: report.rows, scores: report.scores });
   }
   if (mode === 'profile') report = { ...report, findings: [] };
-  const toStdout = !flags.output;
+  // `-o -` and `--report FMT=-` mean stdout, as `-` means stdin for the input
+  const toStdout = !flags.output || flags.output === '-';
   const main = await RENDERERS[flags.format]!(report, toStdout && Boolean(process.stdout.isTTY));
-  for (const r of extra) await writeAtomic(r.file, await RENDERERS[r.format]!(report, false));
-  if (flags.output) await writeAtomic(flags.output, main);
-  else process.stdout.write(main);
+  for (const r of extra) {
+    const text = await RENDERERS[r.format]!(report, false);
+    if (r.file === '-') process.stdout.write(text);
+    else await writeAtomic(r.file, text);
+  }
+  if (toStdout) process.stdout.write(main);
+  else await writeAtomic(flags.output!, main);
   return report.gate && !report.gate.passed ? EXIT.GATE_FAILED : EXIT.OK;
 }
 

@@ -27,7 +27,7 @@ function addReadFlags(cmd: Command): Command {
 function addAuditFlags(cmd: Command): Command {
   return addReadFlags(cmd)
     .addOption(new Option('-f, --format <fmt>', 'report format').choices(['terminal', 'json', 'markdown', 'junit', 'github', 'html']).default('terminal'))
-    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('-o, --output <file>', 'write the report to a file instead of stdout (- is stdout)')
     .option('--report <fmt=file>', 'also write a report in another format (json, markdown, junit, github, html, terminal); repeatable', collect)
     .option('--config <file>', 'quality rules and options (default: dq.yml or dq.yaml in the working directory)')
     .option('--no-config', 'ignore dq.yml in the working directory')

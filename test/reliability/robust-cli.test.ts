@@ -125,3 +125,17 @@ describe('error messages name stdin and their line once', () => {
     expectError(dq(['audit', '-', '--no-config', '--strict'], { input: 'a,b\n1,2\n3\n' }), 3, /^dq: stdin \(line 3\): expected 2 fields/);
   });
 });
+
+describe('- is stdout for reports', () => {
+  it('-o - and --report FMT=- print to stdout and make no file named -', () => {
+    const dir = tempDir();
+    const f = join(dir, 'in.csv');
+    writeFileSync(f, 'a,b\n1,2\n');
+    const r = dq(['audit', f, '--no-config', '-q', '-f', 'json', '-o', '-'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).rows).toBe(1);
+    const m = dq(['audit', f, '--no-config', '-q', '-f', 'json', '-o', join(dir, 'r.json'), '--report', 'markdown=-'], { cwd: dir });
+    expect(m.stdout).toMatch(/^## dq: /);
+    expect(readdirSync(dir).sort()).toEqual(['in.csv', 'r.json']);
+  });
+});
