@@ -207,7 +207,8 @@ export async function runAudit(files: string[], flags: AuditFlags, mode: 'audit'
     progress.done();
     stopWatch();
   }
-  if (spooled) report.source.path = 'stdin';
+  // stdin is named stdin in every report (also when it was spooled for a second pass)
+  if (spooled || (req.inputs.length === 1 && req.inputs[0]!.path === '-')) report.source.path = 'stdin';
   if (flags.invalidRows) {
     if (tableSource) throw new UsageError('--invalid-rows works on files, not on database sources');
     const { writeInvalidRows } = await import('./invalid-rows.js');

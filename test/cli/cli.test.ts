@@ -199,6 +199,11 @@ describe('--invalid-rows', () => {
     expect(lines.slice(1)).toEqual(['abc-1,2,5,10,sku.pattern', 'XYZ-999,0,5,0,qty.min', 'DEF-456,3,2,7,total-ok']);
     expect(JSON.parse(r.stdout).source.path).toBe('stdin');
   });
+
+  it('names stdin stdin in the report without a second pass too', () => {
+    const r = runDq(['audit', '-', '--no-config', '--format', 'json'], { input: 'a,b\n1,2\n' });
+    expect(JSON.parse(r.stdout).source.path).toBe('stdin');
+  });
 });
 
 describe('limits', () => {
