@@ -511,6 +511,11 @@ interface NaQuick {
   last: Uint8Array;
   /** Set size when computed (a Set mutated later is re-read). */
   size: number;
+  /**
+   * The numbers of the tokens that are numbers (`-999` in `--extra-na-values -999`): as in pandas, a cell with
+   * the same value in another spelling (`-999.0`, ` -999 `) is missing too. Null when no token is a number.
+   */
+  numbers: Set<number> | null;
 }
 const naQuickCache = new WeakMap<Set<string>, NaQuick>();
 /**
@@ -537,7 +542,12 @@ function naQuick(na: Set<string>): NaQuick {
     mark(first, t.charCodeAt(0));
     mark(last, t.charCodeAt(t.length - 1));
   }
-  q = { maxLen, first, last, size: na.size };
+  let numbers: Set<number> | null = null;
+  for (const t of na) {
+    const n = t.length ? toNumber(t) : null;
+    if (n !== null && Number.isFinite(n)) (numbers ??= new Set()).add(n === 0 ? 0 : n);
+  }
+  q = { maxLen, first, last, size: na.size, numbers };
   naQuickCache.set(na, q);
   return q;
 }
@@ -553,6 +563,7 @@ export function viewColumn(cells: Cell[], length: number, opts: ParseOptions): C
   const na = opts.naValues;
   const dc = opts.decimalComma;
   const naq = naQuick(na);
+  const naNumbers = naq.numbers;
   for (let i = 0; i < length; i++) {
     const v = cells[i];
     if (v === null || v === undefined) {
@@ -574,6 +585,12 @@ export function viewColumn(cells: Cell[], length: number, opts: ParseOptions): C
       // too, not only a space) or i/I (inf)
       if ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46 || c === 105 || c === 73 || isWs(c)) {
         if (parseNumber(v, dc)) {
+          if (naNumbers !== null && naNumbers.has(numOut)) {
+            kind[i] = Kind.MISSING;
+            num[i] = NaN;
+            text[i] = null;
+            continue;
+          }
           kind[i] = numIsInt ? Kind.INT : Kind.FLOAT;
           num[i] = numOut;
           continue;

@@ -15,6 +15,22 @@ function one(v: string | number | boolean | bigint | null, o?: Partial<ParseOpti
   return { kind: view.kind[0], num: view.num[0], text: view.text[0], alt: view.alt?.[0] ?? null };
 }
 
+describe('numeric missing-value tokens', () => {
+  // with -999 among the tokens (as --extra-na-values -999), as pandas' na_values
+  const na = new Set([...DEFAULT_NA_VALUES, '-999']);
+  const cases: [string, number][] = [
+    ['-999', Kind.MISSING],
+    ['-999.0', Kind.MISSING],
+    [' -999 ', Kind.MISSING],
+    ['-9.99e2', Kind.MISSING],
+    ['-998', Kind.INT],
+    ['999', Kind.INT],
+    ['-999x', Kind.TEXT],
+  ];
+  for (const [v, k] of cases) it(JSON.stringify(v), () => expect(one(v, { naValues: na }).kind).toBe(k));
+  it('the default tokens make no number missing', () => expect(one('0').kind).toBe(Kind.INT));
+});
+
 describe('viewColumn kinds', () => {
   const cases: [string | number | boolean | bigint | null, number, number | null][] = [
     ['', Kind.MISSING, null],

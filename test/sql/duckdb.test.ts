@@ -47,6 +47,12 @@ describe('duckdb pushdown: the date classifier per cell', () => {
       await client.close();
     }
   });
+
+  it('a numeric missing-value token (-999) makes the same number in any spelling missing, as the value parser', async () => {
+    const client = await duckdbClient(trickyDatesCsv(tmp()), 'csv', null, 30000);
+    await cellsAgree(client, null, ['-999']);
+    await client.close();
+  });
 });
 
 describe('duckdb pushdown: rules and safety', () => {

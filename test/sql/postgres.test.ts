@@ -52,10 +52,11 @@ d('postgres pushdown equals the streaming audit', () => {
   }
 
   it('per-cell kinds, readings and slash-date evidence of tricky dates equal the value parser', async () => {
-    for (const dayFirst of [null, true] as const) {
+    // (and with a numeric missing-value token: the same number in other spellings is missing too)
+    for (const [dayFirst, na] of [[null, []], [true, []], [null, ['-999']]] as const) {
       const client = await postgresClient({ host: '127.0.0.1', port: server.port, user: 'postgres', database: 'postgres', password: server.password, table: 'dq.tricky', timeoutMs: 30_000 });
       try {
-        await cellsAgree(client, dayFirst);
+        await cellsAgree(client, dayFirst, [...na]);
       } finally {
         await client.close();
       }

@@ -12,6 +12,7 @@
  * milliseconds are truncated in epochs.
  */
 import { DIALECTS, EXTRA, WS_CODES, type Dialect, type DialectExtra, type EngineName } from './dialect.js';
+import { toNumber } from '../../schema/values.js';
 
 /** How a column's values reach the classifier. */
 export type ColumnClass = 'text' | 'number' | 'bool';
@@ -121,12 +122,16 @@ export function classifier(engine: EngineName) {
     },
     kind(v: string, na: string[], p: DateParts): string {
       const tokens = na.filter((t) => t !== '' && !(engine === 'postgres' && t.includes('\u0000')));
+      // tokens that are numbers: a number cell of the same value in another spelling is missing too (as viewColumn)
+      const naNumbers = [...new Set(tokens.map((t) => toNumber(t)).filter((n): n is number => n !== null && Number.isFinite(n)))];
       const okDate = `(${p.f} > 0 AND ${p.y} >= 100 AND (${mf(p)} OR ${df(p)}) AND ${d.length(x.trimWs(v))} BETWEEN 6 AND 40)`;
       return `(CASE
   WHEN ${v} IS NULL THEN 0
   WHEN ${v} = '' THEN 0${tokens.length ? `\n  WHEN ${v} IN (${tokens.map((t) => d.str(t)).join(', ')}) THEN 0` : ''}
   WHEN ${d.rx(v, `^${W}${WB}*$`)} THEN 0
-  WHEN ${d.rx(v, NUM)} AND NOT ${d.rx(v, LEAD0)} THEN (CASE WHEN ${d.rx(v, '[.eE]')} THEN 2 ELSE 1 END)
+  WHEN ${d.rx(v, NUM)} AND NOT ${d.rx(v, LEAD0)} THEN (CASE${
+        naNumbers.length ? ` WHEN ${this.number(v)} IN (${naNumbers.map((n) => d.num(n)).join(', ')}) THEN 0` : ''
+      } WHEN ${d.rx(v, '[.eE]')} THEN 2 ELSE 1 END)
   WHEN ${d.rx(v, INF)} THEN 2
   WHEN ${d.lower(v)} IN ('true', 'false', 'yes', 'no') THEN 3
   WHEN ${okDate} THEN (CASE WHEN ${d.rx(v, ':')} THEN 5 ELSE 4 END)
