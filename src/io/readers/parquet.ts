@@ -1931,7 +1931,7 @@ function columnStats(md: FileMetaData, leaf: Leaf): Record<string, unknown> | nu
 
 async function readFooter(file: FileBuffer): Promise<{ md: FileMetaData; dataEnd: number }> {
   const size = file.byteLength;
-  if (size < 12) throw corrupt(`the file has ${size} bytes, too few for Parquet (empty or truncated)`);
+  if (size < 12) throw corrupt(`the file has ${size} byte${size === 1 ? '' : 's'}, too few for Parquet (empty or truncated)`);
   const head = await file.read(0, 4);
   const tail = await file.read(size - 8, size);
   const headMagic = Buffer.from(head).toString('latin1');
