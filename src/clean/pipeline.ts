@@ -216,7 +216,9 @@ export async function runPipeline(req: CleanRequest): Promise<CleanSummary> {
     let log: TempFile | null = null;
     let paramsFile: TempFile | null = null;
     if (group && req.output) {
-      writer = group.add('data', await createWriter(req.output.path, req.output.format, { safeFormulas: req.safeFormulas ?? false }));
+      // numbers a step writes keep the input's decimal comma, unless --standardize made every number plain
+      const decimalComma = req.ctx.parse.decimalComma && !options.standardize;
+      writer = group.add('data', await createWriter(req.output.path, req.output.format, { safeFormulas: req.safeFormulas ?? false, decimalComma }));
       if (req.logPath) log = await group.file(req.logPath, 'log');
       if (req.saveParamsPath) paramsFile = await group.file(req.saveParamsPath, 'params');
     }

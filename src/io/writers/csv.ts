@@ -47,6 +47,7 @@ export function createCsvWriter(dest: string, opts: WriterOptions & { delimiter?
     throw new UsageError(`invalid CSV delimiter ${JSON.stringify(delimiter)}: use one character other than a quote or a line break`);
   }
   const safe = opts.safeFormulas === true;
+  const comma = opts.decimalComma === true;
   const needsQuote = new RegExp(`[${escapeRe(delimiter)}"\\r\\n]`);
   const tempP: Promise<TempFile> = createTempFor(dest);
   tempP.catch(() => {}); // reported by the first write/commit
@@ -64,8 +65,11 @@ export function createCsvWriter(dest: string, opts: WriterOptions & { delimiter?
     switch (typeof v) {
       case 'string':
         return text(v);
-      case 'number':
-        return String(v);
+      case 'number': {
+        if (!comma) return String(v);
+        const s = String(v).replace('.', ',');
+        return needsQuote.test(s) ? `"${s}"` : s;
+      }
       case 'bigint':
         return v.toString();
       case 'boolean':

@@ -13,4 +13,6 @@ export interface TableWriter {
 export interface WriterOptions {
   /** Neutralise spreadsheet formulas in text cells (CSV only): prefix a `'` to text starting with = + - @ TAB CR that is not a number. */
   safeFormulas?: boolean;
+  /** CSV and TSV: numbers are written with a decimal comma (`12,5`), the style of an input read with --decimal ','. */
+  decimalComma?: boolean;
 }
