@@ -20,6 +20,7 @@ import { bytesRead, type Format } from '../io/source.js';
 import type { ReaderOptions } from '../io/readers/types.js';
 import { OutputGroup, type TempFile } from '../io/writers/atomic.js';
 import type { TableWriter } from '../io/writers/types.js';
+import { isFormulaLike } from '../io/writers/csv.js';
 import { dedupeStep } from './dedupe.js';
 import { imputeStep } from './impute.js';
 import { normalizeStep } from './normalize.js';
@@ -91,6 +92,8 @@ export interface CleanSummary {
   rowsIn: number;
   rowsOut: number;
   rowsDropped: number;
+  /** Text cells written with a leading `'` (--safe-formulas), each in the change log (step safe-formulas). */
+  formulasNeutralised: number;
   /**
    * Problems reading the input, by kind: lines that were not rows (skipped), extra fields not kept, invalid text.
    * Each occurrence is in the change log with its line.
@@ -155,6 +158,17 @@ function numericColumns(params: Partial<Record<StepName, unknown>>): Set<string>
   const imp = params.impute as { columns: Record<string, { value?: unknown; strategy: string }> } | undefined;
   if (imp) for (const [c, f] of Object.entries(imp.columns)) if (f.strategy === 'mean' || f.strategy === 'median' || f.strategy === 'model' || typeof f.value === 'number') out.add(c);
   return out;
+}
+
+/** Log the text cells the CSV writer will neutralise (--safe-formulas), as changes of a step of their own. */
+function logFormulas(w: Work, sink: Sink): void {
+  for (let c = 0; c < w.columns.length; c++) {
+    const col = w.data[c]!;
+    for (let i = 0; i < w.length; i++) {
+      const v = col[i];
+      if (typeof v === 'string' && isFormulaLike(v)) sink.neutralised(w.rows[i]!, w.columns[c]!, v);
+    }
+  }
 }
 
 function typedCells(w: Work, numeric: Set<string>): Cell[][] {
@@ -223,6 +237,8 @@ export async function runPipeline(req: CleanRequest): Promise<CleanSummary> {
       if (req.saveParamsPath) paramsFile = await group.file(req.saveParamsPath, 'params');
     }
     const typed = req.output && (req.output.format === 'jsonl' || req.output.format === 'parquet') ? numericColumns(st.params) : new Set<string>();
+    // --safe-formulas: the CSV writer prefixes formula-like text with ', a change the log and the summary show
+    const neutralising = writer !== null && req.safeFormulas === true && (req.output!.format === 'csv' || req.output!.format === 'tsv');
     const last = await pass(
       req,
       st,
@@ -231,6 +247,7 @@ export async function runPipeline(req: CleanRequest): Promise<CleanSummary> {
       req.dryRun ? 'clean, count' : 'clean, write',
       async (w) => {
         rowsOut += w.length;
+        if (neutralising) logFormulas(w, sink);
         if (writer) await writer.write(w.columns, typedCells(w, typed), w.length);
         if (log && sink.pendingChars > 0) await log.write(sink.take());
         req.afterBatch?.(rowsOut);
@@ -285,6 +302,7 @@ export async function runPipeline(req: CleanRequest): Promise<CleanSummary> {
     rowsIn,
     rowsOut,
     rowsDropped: sink.totalDropped(),
+    formulasNeutralised: sink.formulas,
     inputProblems: readIssues
       .findings()
       .filter((f) => f.severity !== 'info')
@@ -312,6 +330,7 @@ export function renderSummary(s: CleanSummary): string {
     for (const n of st.notes) lines.push(`    note: ${n}`);
   }
   lines.push(`rows: ${s.rowsIn} in, ${s.rowsOut} out, ${s.rowsDropped} dropped`);
+  if (s.formulasNeutralised) lines.push(`safe formulas: ${s.formulasNeutralised} text cell(s) written with a leading '`);
   if (s.inputProblems.length) {
     lines.push(`input problems (not written as they were read${s.files.log ? '; each is in the change log' : '; --log lists each'}):`);
     for (const p of s.inputProblems) lines.push(`  ${p.id}: ${p.count}: ${p.message}${p.lines.length ? ` (line ${p.lines.join(', ')}${p.count > p.lines.length ? ', ...' : ''})` : ''}`);

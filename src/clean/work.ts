@@ -163,6 +163,18 @@ export class Sink {
     }
   }
 
+  /** Text cells the CSV writer prefixes with `'` (--safe-formulas): counted, and in the log as changes of that step. */
+  formulas = 0;
+
+  neutralised(row: number, column: string, old: string): void {
+    this.formulas++;
+    if (!this.logging) return;
+    const hide = this.protect.has(column);
+    const line = `{"row":${row},"column":${JSON.stringify(column)},"old":${hide ? '"***"' : jsonCell(old)},"new":${hide ? '"***"' : jsonCell("'" + old)},"step":"safe-formulas"}\n`;
+    this.lines.push(line);
+    this.buffered += line.length;
+  }
+
   /** A problem reading the input (a skipped line, extra fields not kept): in the log with its line. */
   inputProblem(id: string, line: number | null, row: number | null): void {
     if (!this.logging) return;

@@ -68,3 +68,20 @@ describe('dq clean: an input without rows', () => {
     expect(report.columns.map((c) => c.name)).toEqual(['id', 'name']);
   });
 });
+
+describe('dq clean --safe-formulas', () => {
+  it('every neutralised cell is a change in the log and counted in the summary; numbers are left alone', async () => {
+    const dir = tmpDir();
+    const log = join(dir, 'log.jsonl');
+    const out = join(dir, 'out.csv');
+    const input = tmpCsv('a,b\n=SUM(A1),x\n-5,+1\n@me,ok\n');
+    const { summary } = await cleanWithSummary([input], { format: 'text', quiet: true, output: out, log, safeFormulas: true } as CleanFlags);
+    expect(readFileSync(out, 'utf8')).toBe("a,b\n'=SUM(A1),x\n-5,+1\n'@me,ok\n");
+    expect(summary.formulasNeutralised).toBe(2);
+    const records = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(records).toEqual([
+      { row: 1, column: 'a', old: '=SUM(A1)', new: "'=SUM(A1)", step: 'safe-formulas' },
+      { row: 3, column: 'a', old: '@me', new: "'@me", step: 'safe-formulas' },
+    ]);
+  });
+});
