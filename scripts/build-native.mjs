@@ -16,7 +16,15 @@ function skip(why) {
   process.stdout.write(`dq: allocator setting not built (${why}); dq works without it, with a higher peak memory\n`);
 }
 
-const glibc = process.platform === 'linux' && Boolean(process.report?.getReport().header.glibcVersionRuntime);
+function isGlibc() {
+  try {
+    return process.platform === 'linux' && Boolean(process.report?.getReport().header.glibcVersionRuntime);
+  } catch {
+    return false;
+  }
+}
+
+const glibc = isGlibc();
 if (!glibc) skip('not Linux with glibc');
 else {
   const cc = [process.env.CC, 'cc', 'gcc', 'clang'].find((c) => c && spawnSync(c, ['--version'], { stdio: 'ignore' }).status === 0);

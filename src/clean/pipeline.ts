@@ -160,8 +160,9 @@ function numericColumns(params: Partial<Record<StepName, unknown>>): Set<string>
   return out;
 }
 
-/** Log the text cells the CSV writer will neutralise (--safe-formulas), as changes of a step of their own. */
-function logFormulas(w: Work, sink: Sink): void {
+/** Log the text cells (and with the first batch, the header's names) the CSV writer will neutralise (--safe-formulas). */
+function logFormulas(w: Work, sink: Sink, first: boolean): void {
+  if (first) for (const name of w.columns) if (isFormulaLike(name)) sink.neutralised(null, name, name);
   for (let c = 0; c < w.columns.length; c++) {
     const col = w.data[c]!;
     for (let i = 0; i < w.length; i++) {
@@ -223,7 +224,7 @@ export async function runPipeline(req: CleanRequest): Promise<CleanSummary> {
   // with its line, and counted in the summary, so that nothing is lost without a word
   const readIssues = new IssueLog();
   readIssues.onAdd = (id, p) => {
-    if (p.severity !== 'info') sink.inputProblem(id, p.line, p.row);
+    if (p.severity !== 'info') sink.inputProblem(id, p.line, p.row, p.count);
   };
   try {
     let writer: TableWriter | null = null;
@@ -246,8 +247,8 @@ export async function runPipeline(req: CleanRequest): Promise<CleanSummary> {
       sink,
       req.dryRun ? 'clean, count' : 'clean, write',
       async (w) => {
+        if (neutralising) logFormulas(w, sink, rowsOut === 0);
         rowsOut += w.length;
-        if (neutralising) logFormulas(w, sink);
         if (writer) await writer.write(w.columns, typedCells(w, typed), w.length);
         if (log && sink.pendingChars > 0) await log.write(sink.take());
         req.afterBatch?.(rowsOut);
@@ -258,6 +259,7 @@ export async function runPipeline(req: CleanRequest): Promise<CleanSummary> {
     // an input without rows still has its columns (a header line): the output keeps them
     const header = last.meta.columns;
     if (writer && rowsOut === 0 && Array.isArray(header) && header.length > 0) {
+      if (neutralising) for (const c of header as string[]) if (isFormulaLike(c)) sink.neutralised(null, c, c);
       await writer.write(header as string[], header.map(() => []), 0);
     }
     passes.push(req.dryRun ? `count${through(st.steps, st.steps.length)} (dry run: nothing written)` : `apply and write${through(st.steps, st.steps.length)}`);
@@ -332,7 +334,8 @@ export function renderSummary(s: CleanSummary): string {
   lines.push(`rows: ${s.rowsIn} in, ${s.rowsOut} out, ${s.rowsDropped} dropped`);
   if (s.formulasNeutralised) lines.push(`safe formulas: ${s.formulasNeutralised} text cell(s) written with a leading '`);
   if (s.inputProblems.length) {
-    lines.push(`input problems (not written as they were read${s.files.log ? '; each is in the change log' : '; --log lists each'}):`);
+    const where = s.dryRun ? '' : s.files.log ? '; each is in the change log' : '; --log lists each';
+    lines.push(`input problems (${s.dryRun ? 'would not be' : 'not'} written as they were read${where}):`);
     for (const p of s.inputProblems) lines.push(`  ${p.id}: ${p.count}: ${p.message}${p.lines.length ? ` (line ${p.lines.join(', ')}${p.count > p.lines.length ? ', ...' : ''})` : ''}`);
   }
   if (s.files.log) lines.push(`change log: ${s.files.log}`);

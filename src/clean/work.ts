@@ -166,19 +166,21 @@ export class Sink {
   /** Text cells the CSV writer prefixes with `'` (--safe-formulas): counted, and in the log as changes of that step. */
   formulas = 0;
 
-  neutralised(row: number, column: string, old: string): void {
+  /** `row` null: the column's name in the header line. */
+  neutralised(row: number | null, column: string, old: string): void {
     this.formulas++;
     if (!this.logging) return;
-    const hide = this.protect.has(column);
-    const line = `{"row":${row},"column":${JSON.stringify(column)},"old":${hide ? '"***"' : jsonCell(old)},"new":${hide ? '"***"' : jsonCell("'" + old)},"step":"safe-formulas"}\n`;
+    const hide = row !== null && this.protect.has(column);
+    const line = `{${row === null ? '"header":true' : `"row":${row}`},"column":${JSON.stringify(column)},"old":${hide ? '"***"' : jsonCell(old)},"new":${hide ? '"***"' : jsonCell("'" + old)},"step":"safe-formulas"}\n`;
     this.lines.push(line);
     this.buffered += line.length;
   }
 
   /** A problem reading the input (a skipped line, extra fields not kept): in the log with its line. */
-  inputProblem(id: string, line: number | null, row: number | null): void {
+  inputProblem(id: string, line: number | null, row: number | null, count = 1): void {
     if (!this.logging) return;
-    const text = `{${row !== null ? `"row":${row},` : ''}${line !== null ? `"line":${line},` : ''}"step":"read","problem":${JSON.stringify(id)}}\n`;
+    // (count: a reader that tells several at once, such as a Parquet column's invalid UTF-8 values)
+    const text = `{${row !== null ? `"row":${row},` : ''}${line !== null ? `"line":${line},` : ''}"step":"read","problem":${JSON.stringify(id)}${count !== 1 ? `,"count":${count}` : ''}}\n`;
     this.lines.push(text);
     this.buffered += text.length;
   }

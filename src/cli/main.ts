@@ -75,8 +75,9 @@ export async function main(argv: string[]): Promise<void> {
     // Ctrl-C or a kill ends dq through 'exit', with the status a shell reports for the signal, so that what is
     // to be removed at exit (removeAtExit: spills, a spooled stdin; live output temporaries) is removed
     // (not while a group of outputs is being renamed into place: then right after it)
-    process.once('SIGINT', () => exitAfterCommits(130));
-    process.once('SIGTERM', () => exitAfterCommits(143));
+    // (on, not once: a second Ctrl-C during the renames must not fall to Node's default and split them)
+    process.on('SIGINT', () => exitAfterCommits(130));
+    process.on('SIGTERM', () => exitAfterCommits(143));
     signalsHandled = true;
   }
   const program = new Command();

@@ -44,7 +44,7 @@ export interface Entry {
 export class IssueLog {
   private entries = new Map<string, Entry>();
   /** Told every problem as it is added (dq clean logs each one of its input's with its line). */
-  onAdd?: (id: string, p: { severity: Severity; message: string; line: number | null; row: number | null }) => void;
+  onAdd?: (id: string, p: { severity: Severity; message: string; line: number | null; row: number | null; count: number }) => void;
 
   add(
     id: string,
@@ -76,7 +76,7 @@ export class IssueLog {
       this.entries.set(key, e);
     }
     e.count += opts.count ?? 1;
-    this.onAdd?.(id, { severity: e.severity, message: e.message, line: opts.line ?? null, row: opts.row ?? null });
+    this.onAdd?.(id, { severity: e.severity, message: e.message, line: opts.line ?? null, row: opts.row ?? null, count: opts.count ?? 1 });
     if (opts.row !== undefined || opts.line !== undefined) {
       addExample(e.examples, { row: opts.row ?? null, line: opts.line ?? null, value: opts.value ?? null });
     }

@@ -229,6 +229,7 @@ export async function audit(req: AuditRequest): Promise<Report> {
   }
 
   let rows = scan.rows;
+  const readRows = scan.rows;
   if (reservoir) {
     const b = align(reservoir.batch(), scan.columns);
     rows = b.length;
@@ -311,7 +312,8 @@ export async function audit(req: AuditRequest): Promise<Report> {
     results,
     findings,
     examples: req.options.examples,
-    extraTallies: lostRecordTallies(issues, scan.columns.length),
+    // (a sample holds its share of them)
+    extraTallies: lostRecordTallies(issues, scan.columns.length, reservoir ? rows / Math.max(1, readRows) : 1),
   });
 }
 
@@ -322,9 +324,9 @@ const LOST_RECORDS = ['invalid-json', 'not-object', 'truncated-line'];
  * Validity at dataset level for lines that were not records: their values are in no column, so each counts as
  * invalid, one cell per column (a file of mostly broken lines must not score 100 because its few good ones do).
  */
-function lostRecordTallies(issues: IssueLog, columns: number): Record<string, ColumnTallies> {
+function lostRecordTallies(issues: IssueLog, columns: number, share: number): Record<string, ColumnTallies> {
   const lost = LOST_RECORDS.reduce((n, id) => n + issues.count(id), 0);
-  const cells = lost * Math.max(1, columns);
+  const cells = Math.round(lost * share) * Math.max(1, columns);
   return cells > 0 ? { '': { validity: { assessed: cells, bad: cells } } } : {};
 }
 

@@ -514,8 +514,10 @@ interface NaQuick {
   /**
    * The numbers of the tokens that are numbers (`-999` in `--extra-na-values -999`): as in pandas, a cell with
    * the same value in another spelling (`-999.0`, ` -999 `) is missing too. Null when no token is a number.
+   * `numbersComma`: the same with the tokens read with a decimal comma (--decimal ,).
    */
   numbers: Set<number> | null;
+  numbersComma: Set<number> | null;
 }
 const naQuickCache = new WeakMap<Set<string>, NaQuick>();
 /**
@@ -542,12 +544,15 @@ function naQuick(na: Set<string>): NaQuick {
     mark(first, t.charCodeAt(0));
     mark(last, t.charCodeAt(t.length - 1));
   }
-  let numbers: Set<number> | null = null;
-  for (const t of na) {
-    const n = t.length ? toNumber(t) : null;
-    if (n !== null && Number.isFinite(n)) (numbers ??= new Set()).add(n === 0 ? 0 : n);
-  }
-  q = { maxLen, first, last, size: na.size, numbers };
+  const numbersOf = (comma: boolean): Set<number> | null => {
+    let out: Set<number> | null = null;
+    for (const t of na) {
+      const n = t.length ? toNumber(t, comma) : null;
+      if (n !== null && Number.isFinite(n)) (out ??= new Set()).add(n === 0 ? 0 : n);
+    }
+    return out;
+  };
+  q = { maxLen, first, last, size: na.size, numbers: numbersOf(false), numbersComma: numbersOf(true) };
   naQuickCache.set(na, q);
   return q;
 }
@@ -563,7 +568,7 @@ export function viewColumn(cells: Cell[], length: number, opts: ParseOptions): C
   const na = opts.naValues;
   const dc = opts.decimalComma;
   const naq = naQuick(na);
-  const naNumbers = naq.numbers;
+  const naNumbers = dc ? naq.numbersComma : naq.numbers;
   for (let i = 0; i < length; i++) {
     const v = cells[i];
     if (v === null || v === undefined) {

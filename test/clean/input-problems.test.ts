@@ -85,3 +85,28 @@ describe('dq clean --safe-formulas', () => {
     ]);
   });
 });
+
+describe('dq clean --safe-formulas and header names', () => {
+  it('a neutralised header name is logged as such', async () => {
+    const dir = tmpDir();
+    const log = join(dir, 'log.jsonl');
+    const out = join(dir, 'out.csv');
+    const { summary } = await cleanWithSummary([tmpCsv('=x,b\n=SUM(A1),x\n')], { format: 'text', quiet: true, output: out, log, safeFormulas: true } as CleanFlags);
+    expect(readFileSync(out, 'utf8')).toBe("'=x,b\n'=SUM(A1),x\n");
+    expect(summary.formulasNeutralised).toBe(2);
+    expect(readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l))).toEqual([
+      { header: true, column: '=x', old: '=x', new: "'=x", step: 'safe-formulas' },
+      { row: 1, column: '=x', old: '=SUM(A1)', new: "'=SUM(A1)", step: 'safe-formulas' },
+    ]);
+  });
+});
+
+describe('dq clean --dry-run with input problems', () => {
+  it('says they would not be written, with no hint about a log a dry run never writes', async () => {
+    const { renderSummary } = await import('../../src/clean/pipeline.js');
+    const { summary } = await cleanWithSummary([tmpCsv('a,b\n1,2\n3,4,5\n')], { format: 'text', quiet: true, dryRun: true } as CleanFlags);
+    const text = renderSummary(summary);
+    expect(text).toMatch(/input problems \(would not be written as they were read\):/);
+    expect(text).not.toMatch(/--log/);
+  });
+});

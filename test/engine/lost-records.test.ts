@@ -23,4 +23,14 @@ describe('validity counts lines that are not records', () => {
       for (const c of report.columns) expect(c.scores.validity).toBe(100);
     });
   }
+
+  it('a sample holds its share of them', async () => {
+    // 1,000 lines, every 10th broken: validity 90 on the whole file and on a sample of 200 rows
+    const lines = Array.from({ length: 1000 }, (_, i) => (i % 10 === 9 ? 'broken' : JSON.stringify({ a: i, b: i % 7 })));
+    const file = tmpFile('s.jsonl', lines.join('\n') + '\n');
+    expect((await auditFile(file, { noConfig: true })).scores.validity).toBeCloseTo(90, 9);
+    const sampled = await auditFile(file, { noConfig: true, sample: '200' });
+    expect(sampled.rows).toBe(200);
+    expect(sampled.scores.validity).toBeCloseTo(90, 0);
+  });
 });

@@ -29,6 +29,11 @@ describe('numeric missing-value tokens', () => {
   ];
   for (const [v, k] of cases) it(JSON.stringify(v), () => expect(one(v, { naValues: na }).kind).toBe(k));
   it('the default tokens make no number missing', () => expect(one('0').kind).toBe(Kind.INT));
+  it('with --decimal , the token is read with a decimal comma too', () => {
+    const naDc = new Set([...DEFAULT_NA_VALUES, '-999,5']);
+    expect(one('-999,50', { naValues: naDc, decimalComma: true }).kind).toBe(Kind.MISSING);
+    expect(one('-999,4', { naValues: naDc, decimalComma: true }).kind).toBe(Kind.FLOAT);
+  });
 });
 
 describe('viewColumn kinds', () => {
