@@ -20,7 +20,6 @@ import { bytesRead, type Format } from '../io/source.js';
 import type { ReaderOptions } from '../io/readers/types.js';
 import { OutputGroup, type TempFile } from '../io/writers/atomic.js';
 import type { TableWriter } from '../io/writers/types.js';
-import { isFormulaLike } from '../io/writers/csv.js';
 import { dedupeStep } from './dedupe.js';
 import { imputeStep } from './impute.js';
 import { normalizeStep } from './normalize.js';
@@ -160,18 +159,6 @@ function numericColumns(params: Partial<Record<StepName, unknown>>): Set<string>
   return out;
 }
 
-/** Log the text cells (and with the first batch, the header's names) the CSV writer will neutralise (--safe-formulas). */
-function logFormulas(w: Work, sink: Sink, first: boolean): void {
-  if (first) for (const name of w.columns) if (isFormulaLike(name)) sink.neutralised(null, name, name);
-  for (let c = 0; c < w.columns.length; c++) {
-    const col = w.data[c]!;
-    for (let i = 0; i < w.length; i++) {
-      const v = col[i];
-      if (typeof v === 'string' && isFormulaLike(v)) sink.neutralised(w.rows[i]!, w.columns[c]!, v);
-    }
-  }
-}
-
 function typedCells(w: Work, numeric: Set<string>): Cell[][] {
   if (numeric.size === 0) return w.data;
   return w.data.map((col, c) => {
@@ -220,6 +207,8 @@ export async function runPipeline(req: CleanRequest): Promise<CleanSummary> {
   const sink = new Sink(!req.dryRun && req.logPath !== null, protectedColumns(req.params ? req.params.options : options));
   let rowsIn = 0;
   let rowsOut = 0;
+  /** The batch being written (the writer tells neutralised cells by their index in it). */
+  let written: Work | null = null;
   // problems reading the input (lines skipped, extra fields not kept, text not valid UTF-8): each in the log
   // with its line, and counted in the summary, so that nothing is lost without a word
   const readIssues = new IssueLog();
@@ -233,13 +222,13 @@ export async function runPipeline(req: CleanRequest): Promise<CleanSummary> {
     if (group && req.output) {
       // numbers a step writes keep the input's decimal comma, unless --standardize made every number plain
       const decimalComma = req.ctx.parse.decimalComma && !options.standardize;
-      writer = group.add('data', await createWriter(req.output.path, req.output.format, { safeFormulas: req.safeFormulas ?? false, decimalComma }));
+      // --safe-formulas: the CSV writer prefixes formula-like text with ', a change the log and the summary show
+      const onNeutralised = (i: number | null, column: string, old: string) => sink.neutralised(i === null ? null : written!.rows[i]!, column, old);
+      writer = group.add('data', await createWriter(req.output.path, req.output.format, { safeFormulas: req.safeFormulas ?? false, decimalComma, onNeutralised }));
       if (req.logPath) log = await group.file(req.logPath, 'log');
       if (req.saveParamsPath) paramsFile = await group.file(req.saveParamsPath, 'params');
     }
     const typed = req.output && (req.output.format === 'jsonl' || req.output.format === 'parquet') ? numericColumns(st.params) : new Set<string>();
-    // --safe-formulas: the CSV writer prefixes formula-like text with ', a change the log and the summary show
-    const neutralising = writer !== null && req.safeFormulas === true && (req.output!.format === 'csv' || req.output!.format === 'tsv');
     const last = await pass(
       req,
       st,
@@ -247,8 +236,8 @@ export async function runPipeline(req: CleanRequest): Promise<CleanSummary> {
       sink,
       req.dryRun ? 'clean, count' : 'clean, write',
       async (w) => {
-        if (neutralising) logFormulas(w, sink, rowsOut === 0);
         rowsOut += w.length;
+        written = w;
         if (writer) await writer.write(w.columns, typedCells(w, typed), w.length);
         if (log && sink.pendingChars > 0) await log.write(sink.take());
         req.afterBatch?.(rowsOut);
@@ -259,7 +248,6 @@ export async function runPipeline(req: CleanRequest): Promise<CleanSummary> {
     // an input without rows still has its columns (a header line): the output keeps them
     const header = last.meta.columns;
     if (writer && rowsOut === 0 && Array.isArray(header) && header.length > 0) {
-      if (neutralising) for (const c of header as string[]) if (isFormulaLike(c)) sink.neutralised(null, c, c);
       await writer.write(header as string[], header.map(() => []), 0);
     }
     passes.push(req.dryRun ? `count${through(st.steps, st.steps.length)} (dry run: nothing written)` : `apply and write${through(st.steps, st.steps.length)}`);

@@ -26,11 +26,6 @@ export function isFormulaLike(s: string): boolean {
   return !NUMBER_RE.test(s);
 }
 
-/** Neutralise a formula-like text cell with a leading `'`. */
-export function neutraliseFormula(s: string): string {
-  return isFormulaLike(s) ? "'" + s : s;
-}
-
 function escapeRe(s: string): string {
   return s.replace(/[\\^$.*+?()[\]{}|-]/g, '\\$&');
 }
@@ -56,15 +51,20 @@ export function createCsvWriter(dest: string, opts: WriterOptions & { delimiter?
   let lastIncoming: string[] | null = null;
   let lastLength = -1;
 
-  const text = (s: string): string => {
-    if (safe) s = neutraliseFormula(s);
+  const told = opts.onNeutralised;
+  /** A text cell (or header name, row null) as written: neutralised (and told) with safeFormulas, quoted if needed. */
+  const text = (s: string, row: number | null, column: string): string => {
+    if (safe && isFormulaLike(s)) {
+      told?.(row, column, s);
+      s = "'" + s;
+    }
     return needsQuote.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
   };
-  const field = (v: Cell): string => {
+  const field = (v: Cell, row: number, column: string): string => {
     if (v === null) return '';
     switch (typeof v) {
       case 'string':
-        return text(v);
+        return text(v, row, column);
       case 'number': {
         if (!comma) return String(v);
         const s = String(v).replace('.', ',');
@@ -75,7 +75,7 @@ export function createCsvWriter(dest: string, opts: WriterOptions & { delimiter?
       case 'boolean':
         return v ? 'true' : 'false';
       default:
-        return text(String(v));
+        return text(String(v), row, column);
     }
   };
   const row = (fields: string[]): string => {
@@ -106,7 +106,7 @@ export function createCsvWriter(dest: string, opts: WriterOptions & { delimiter?
       let out = '';
       if (columns === null) {
         columns = cols.slice();
-        out += row(columns.map((c) => text(c)));
+        out += row(columns.map((c) => text(c, null, c)));
       }
       mapColumns(cols);
       const idx = order;
@@ -115,7 +115,7 @@ export function createCsvWriter(dest: string, opts: WriterOptions & { delimiter?
       for (let i = 0; i < length; i++) {
         for (let c = 0; c < nc; c++) {
           const src = idx === null ? c : idx[c]!;
-          fields[c] = src < 0 ? '' : field(data[src]![i] ?? null);
+          fields[c] = src < 0 ? '' : field(data[src]![i] ?? null, i, columns[c]!);
         }
         out += row(fields);
         if (out.length >= WRITE_BUFFER) {

@@ -13,6 +13,8 @@ export interface TableWriter {
 export interface WriterOptions {
   /** Neutralise spreadsheet formulas in text cells (CSV only): prefix a `'` to text starting with = + - @ TAB CR that is not a number. */
   safeFormulas?: boolean;
+  /** Told each text cell safeFormulas prefixes: its index in the rows of that write (null: a header name), its column and its text. */
+  onNeutralised?: (row: number | null, column: string, old: string) => void;
   /** CSV and TSV: numbers are written with a decimal comma (`12,5`), the style of an input read with --decimal ','. */
   decimalComma?: boolean;
 }
