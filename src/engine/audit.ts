@@ -38,7 +38,7 @@ import { CHECKERS } from '../checks/registry.js';
 import { finalizeProfile, mergeProfile } from '../checks/profile.js';
 import { parseOptionsFrom } from '../schema/values.js';
 import { bytesRead, openInput, type Format, type Input } from '../io/source.js';
-import type { ReaderOptions } from '../io/readers/types.js';
+import { LOST_RECORD_IDS, type ReaderOptions } from '../io/readers/types.js';
 import { loadReader } from './read.js';
 import { liLineOf } from './line-index.js';
 import { align, feeder, fullGc, mergeColumns, newScan, scanInput, type ScanState } from './scan.js';
@@ -317,15 +317,12 @@ export async function audit(req: AuditRequest): Promise<Report> {
   });
 }
 
-/** Reader findings of lines that hold data but are in no row (JSON Lines: invalid JSON, not an object, cut off). */
-const LOST_RECORDS = ['invalid-json', 'not-object', 'truncated-line'];
-
 /**
  * Validity at dataset level for lines that were not records: their values are in no column, so each counts as
  * invalid, one cell per column (a file of mostly broken lines must not score 100 because its few good ones do).
  */
 function lostRecordTallies(issues: IssueLog, columns: number, share: number): Record<string, ColumnTallies> {
-  const lost = LOST_RECORDS.reduce((n, id) => n + issues.count(id), 0);
+  const lost = LOST_RECORD_IDS.reduce((n, id) => n + issues.count(id), 0);
   const cells = Math.round(lost * share) * Math.max(1, columns);
   return cells > 0 ? { '': { validity: { assessed: cells, bad: cells } } } : {};
 }

@@ -62,6 +62,12 @@ export interface RangeHandoff {
   leafColumns: string[];
 }
 
+/**
+ * Ids of the reader findings for lines that hold data but are in no row (JSON Lines: invalid JSON, not an object,
+ * cut off): the engine scores them as invalid records.
+ */
+export const LOST_RECORD_IDS = ['invalid-json', 'not-object', 'truncated-line'] as const;
+
 export const DEFAULT_READER_OPTIONS: ReaderOptions = {
   delimiter: null,
   header: true,
