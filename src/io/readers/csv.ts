@@ -332,36 +332,14 @@ async function decodeStart(input: Input, opts: ReaderOptions, it: AsyncIterator<
   }
   const mode: Mode = encoding === 'latin1' ? 'latin1' : encoding === 'windows-1252' ? 'windows-1252' : 'utf-8';
 
-  let chunks: AsyncGenerator<Buffer, void, undefined>;
-  let head: Buffer;
-  if (!utf16) {
-    head = raw.subarray(bomLen);
-    const skip = sepLineLength(head);
-    const sep = skip ? String.fromCharCode(head[4]!) : null;
-    head = head.subarray(skip);
-    chunks = (async function* () {
-      try {
-        if (head.length) yield head;
-        if (done) return;
-        for (;;) {
-          const r = await it.next();
-          if (r.done) return;
-          yield r.value;
-        }
-      } finally {
-        if (!done) await it.return?.();
-      }
-    })();
-    return { mode, encoding, bom: bomLen > 0, chunks, head, headIsAll: done, sep, skipped: skip };
-  }
-  // UTF-16: decode with TextDecoder (streaming), re-encode to UTF-8 for the scanner.
-  const decoder = new TextDecoder(encoding, { fatal: false, ignoreBOM: true });
-  const headStr = decoder.decode(raw.subarray(bomLen), { stream: !done });
-  head = Buffer.from(headStr, 'utf8');
+  // UTF-16: decode with TextDecoder (streaming), re-encode to UTF-8 for the scanner
+  const decoder = utf16 ? new TextDecoder(encoding, { fatal: false, ignoreBOM: true }) : null;
+  let head = decoder ? Buffer.from(decoder.decode(raw.subarray(bomLen), { stream: !done }), 'utf8') : raw.subarray(bomLen);
+  // an Excel `sep=X` first line names the delimiter and is no record
   const skip = sepLineLength(head);
   const sep = skip ? String.fromCharCode(head[4]!) : null;
   head = head.subarray(skip);
-  chunks = (async function* () {
+  const chunks = (async function* () {
     let finished = done;
     try {
       if (head.length) yield head;
@@ -369,17 +347,21 @@ async function decodeStart(input: Input, opts: ReaderOptions, it: AsyncIterator<
       for (;;) {
         const r = await it.next();
         if (r.done) break;
-        const s = decoder.decode(r.value, { stream: true });
-        if (s.length) yield Buffer.from(s, 'utf8');
+        if (!decoder) yield r.value;
+        else {
+          const s = decoder.decode(r.value, { stream: true });
+          if (s.length) yield Buffer.from(s, 'utf8');
+        }
       }
       finished = true;
-      const tail = decoder.decode();
+      const tail = decoder?.decode() ?? '';
       if (tail.length) yield Buffer.from(tail, 'utf8');
     } finally {
       if (!finished) await it.return?.();
     }
   })();
-  return { mode, encoding, bom: bomLen > 0, chunks, head, headIsAll: done, sep, skipped: 0 };
+  // (skipped: file bytes, for the split planner, which reads UTF-8 and single-byte files only)
+  return { mode, encoding, bom: bomLen > 0, chunks, head, headIsAll: done, sep, skipped: decoder ? 0 : skip };
 }
 
 // ---------------------------------------------------------------------------------------------
