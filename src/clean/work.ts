@@ -149,8 +149,7 @@ export class Sink {
       const o = hide ? '"***"' : jsonCell(old);
       const n = hide && step !== 'mask' && step !== 'anonymize' ? '"***"' : jsonCell(nw);
       const line = `{"row":${row},"column":${JSON.stringify(column)},"old":${o},"new":${n},"step":"${step}"}\n`;
-      this.lines.push(line);
-      this.buffered += line.length;
+      this.log(line);
     }
   }
 
@@ -158,8 +157,7 @@ export class Sink {
     this.of(step).dropped++;
     if (this.logging) {
       const line = `{"row":${row},"step":"${step}","action":"drop"}\n`;
-      this.lines.push(line);
-      this.buffered += line.length;
+      this.log(line);
     }
   }
 
@@ -172,8 +170,7 @@ export class Sink {
     if (!this.logging) return;
     const hide = row !== null && this.protect.has(column);
     const line = `{${row === null ? '"header":true' : `"row":${row}`},"column":${JSON.stringify(column)},"old":${hide ? '"***"' : jsonCell(old)},"new":${hide ? '"***"' : jsonCell("'" + old)},"step":"safe-formulas"}\n`;
-    this.lines.push(line);
-    this.buffered += line.length;
+    this.log(line);
   }
 
   /** A problem reading the input (a skipped line, extra fields not kept): in the log with its line. */
@@ -181,8 +178,12 @@ export class Sink {
     if (!this.logging) return;
     // (count: a reader that tells several at once, such as a Parquet column's invalid UTF-8 values)
     const text = `{${row !== null ? `"row":${row},` : ''}${line !== null ? `"line":${line},` : ''}"step":"read","problem":${JSON.stringify(id)}${count !== 1 ? `,"count":${count}` : ''}}\n`;
-    this.lines.push(text);
-    this.buffered += text.length;
+    this.log(text);
+  }
+
+  private log(line: string): void {
+    this.lines.push(line);
+    this.buffered += line.length;
   }
 
   /** Take the pending log text (empty when nothing is pending). */
