@@ -1306,18 +1306,12 @@ export async function planCsvSplit(input: Input, opts: ReaderOptions, target: nu
         switch (st) {
           case 1: // start of a field
           case 4: // after a closing quote (text there is literal up to the next delimiter, as at a field start)
-            if (c === QUOTE) st = 3;
-            else if (c === d) st = 1;
-            else if (c === LF) {
+            st = afterFieldStart(c, d);
+            if (st === 0) {
               records++;
               lines++;
-              st = 0;
-            } else if (c === CR) {
-              records++;
-              lines++;
-              skipLF = true;
-              st = 0;
-            } else st = 2;
+              skipLF = c === CR;
+            }
             break;
           case 2: {
             // unquoted: jump to the next delimiter or line end
@@ -1367,6 +1361,14 @@ export async function planCsvSplit(input: Input, opts: ReaderOptions, target: nu
   } finally {
     await dec.chunks.return(undefined);
   }
+}
+
+/**
+ * planCsvSplit's state after byte c at a field start (state 1) or after a closing quote (4): 3 a quoted field
+ * opens, 1 the next field starts (delimiter d), 0 the record ends (LF or CR), 2 an unquoted field goes on.
+ */
+function afterFieldStart(c: number, d: number): number {
+  return c === QUOTE ? 3 : c === d ? 1 : c === LF || c === CR ? 0 : 2;
 }
 
 /** The index of the next byte b at or after `from` in the chunk, or the chunk's length when there is none. */
@@ -1431,16 +1433,13 @@ function scanSplitLf(chunk: Buffer, t: number, d: number, s: SplitScan): number 
       continue;
     }
     if (st !== 2) {
-      // 1 field start, 4 after a closing quote: one byte decides
-      const c = chunk[i]!;
+      // 1 field start, 4 after a closing quote: one byte decides (no CR in these chunks)
+      st = afterFieldStart(chunk[i]!, d);
       i++;
-      if (c === QUOTE) st = 3;
-      else if (c === d) st = 1;
-      else if (c === LF) {
+      if (st === 0) {
         records++;
         lines++;
-        st = 0;
-      } else st = 2;
+      }
       continue;
     }
     // 2 unquoted: up to the line end, a quote opens a quoted field only right after a delimiter
