@@ -155,11 +155,10 @@ export function transferables(root: unknown): ArrayBuffer[] {
 
 /** Where a text file (CSV/TSV, JSON Lines) splits, found by the worker's pre-pass, and how part 2 is read. */
 export interface TextSplit {
-  /** Byte offset of part 2 (a record boundary), with the data rows and physical lines before it. */
-  offset: number;
-  rowsBefore: number;
-  linesBefore: number;
-  /** Part 2: [offset, end of file), with what its reader must be told (header, delimiter... or the columns). */
+  /**
+   * Part 2: [start, end of file) from a record boundary, with the data rows and physical lines before it and
+   * what its reader must be told (header, delimiter... or the columns).
+   */
   range: ReadRange;
   /** JSON Lines: the plan, which the first part's end is checked against. */
   jsonl: JsonlSplit | null;
@@ -172,12 +171,12 @@ export async function planTextSplit(input: Input, opts: ReaderOptions, target: n
     const plan = await (await import('../io/readers/jsonl.js')).planJsonlSplit(input, opts, target);
     if (!plan) return null;
     const range: ReadRange = { start: plan.offset, end: bytes, rowsBefore: plan.rowsBefore, linesBefore: plan.linesBefore, header: plan.columns, delimiter: null, encoding: null, leafColumns: plan.leafColumns };
-    return { offset: plan.offset, rowsBefore: plan.rowsBefore, linesBefore: plan.linesBefore, range, jsonl: plan };
+    return { range, jsonl: plan };
   }
   const plan = await (await import('../io/readers/csv.js')).planCsvSplit(input, opts, target);
   if (!plan || plan.offset >= bytes) return null;
   const range: ReadRange = { start: plan.offset, end: bytes, rowsBefore: plan.rowsBefore, linesBefore: plan.linesBefore, header: plan.header, delimiter: plan.delimiter, encoding: plan.encoding };
-  return { offset: plan.offset, rowsBefore: plan.rowsBefore, linesBefore: plan.linesBefore, range, jsonl: null };
+  return { range, jsonl: null };
 }
 
 /**
@@ -195,7 +194,7 @@ export function partValuesBudget(rows: number, budget: number, estimated: boolea
 
 /** The row estimate of a whole text file from its split: the rows before it, at the same density after it. */
 export function splitRowEstimate(split: TextSplit, bytes: number): number {
-  return (split.rowsBefore * bytes) / Math.max(1, split.offset);
+  return (split.range.rowsBefore * bytes) / Math.max(1, split.range.start);
 }
 
 /** A started worker: `plan` settles with its split (text files; null if it found none or failed first), `result` rejects if it fails, `stop` terminates it. */
@@ -363,7 +362,7 @@ export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | n
     const target = Math.floor(bytes * MAIN_SHARE);
     worker = startWorker({ ...job, split: target }, 8, onWorkerProgress);
     split = worker.plan;
-    part1Range = { start: 0, end: target, endAt: split.then((sp) => sp?.offset ?? null), rowsBefore: 0, linesBefore: 0, header: null, delimiter: null, encoding: null };
+    part1Range = { start: 0, end: target, endAt: split.then((sp) => sp?.range.start ?? null), rowsBefore: 0, linesBefore: 0, header: null, delimiter: null, encoding: null };
     // the parts' budget for numeric values follows from the split's row estimate: it must be set before any
     // column of this part could pass it, so the read waits for the split there if it has not come yet
     void split.then((sp) => {
@@ -371,7 +370,7 @@ export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | n
       part2Range = sp.range;
       const vb = partValuesBudget(splitRowEstimate(sp, bytes), budget, true);
       if (vb !== undefined) scan.profile.valuesBudget = vb;
-      debug?.(`split at byte ${sp.offset} of ${bytes}, after ${sp.rowsBefore} rows and ${sp.linesBefore} lines${vb !== undefined ? `; numeric values sketched past ${vb} bytes a column in each part` : ''}`);
+      debug?.(`split at byte ${sp.range.start} of ${bytes}, after ${sp.range.rowsBefore} rows and ${sp.range.linesBefore} lines${vb !== undefined ? `; numeric values sketched past ${vb} bytes a column in each part` : ''}`);
     });
     reader = holdPast(reader, Math.floor(budget / 2 / 8), split);
   } else {
@@ -436,7 +435,7 @@ export async function parallelScan(a: ParallelArgs): Promise<ParallelOutcome | n
       return { scan, issues, meta, rows: p1.rows, columns: p1.columns, sha256: await sha, mode: 'read-on' };
     }
     const plannedRows = part2Range!.rowsBefore;
-    const verified = jsonl ? ended.at !== null : p1.rows === plannedRows && (!text || (meta.rows === plannedRows && meta.endLine === sp!.linesBefore + 1));
+    const verified = jsonl ? ended.at !== null : p1.rows === plannedRows && (!text || (meta.rows === plannedRows && meta.endLine === sp!.range.linesBefore + 1));
     if (!verified) {
       // the plan disagrees with the parser: discard everything and read the whole file on this thread
       debug?.(`part 1 ended with ${String(meta.rows ?? meta.records ?? p1.rows)} rows at line ${String(meta.endLine ?? meta.lines)}, not as planned: one thread`);
